@@ -1,0 +1,12 @@
+/**
+ * rnnlab: the library behind the course's notebooks. Import from the package name:
+ *
+ * ```ts
+ * import { backendInfo } from "rnnlab";
+ * ```
+ */
+export * from "./backend";
+export * from "./quick";
+export * from "./keep";
+export * from "./notebook/display";
+export * from "./notebook/source";

@@ -1,0 +1,113 @@
+// `npm test`: builds the lib, then runs every suite and prints one summary.
+//
+//   npm test                     # all suites
+//   npm test -- unit notebooks   # only these suites
+//   npm test -- notebooks notebooks/00-getting-started.ipynb   # one notebook
+//
+// Suites: unit (node's test runner on lib/dist/**/*.test.js), notebooks (each notebook run twice in
+// real Jupyter), server (`npm start` answers on 127.0.0.1 and its kernel imports rnnlab), and
+// browser (plots render in Chromium; added with the plotting lesson). Training in notebooks is
+// shortened with RNNLAB_QUICK=1, which the lib's training code reads.
+"use strict";
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const { ROOT, findPython, installCommand } = require("./jupyter");
+
+const ARTIFACTS = path.join(ROOT, "artifacts");
+
+function testFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return testFiles(p);
+    return e.name.endsWith(".test.js") ? [p] : [];
+  });
+}
+
+function jupyterPython() {
+  const py = findPython(["notebook", "nbclient", "nbformat"]);
+  if (!py) {
+    throw new Error(`Jupyter (notebook + nbclient) is not installed, so notebooks cannot be tested. Install it: ${installCommand()}`);
+  }
+  return py;
+}
+
+/** Each suite returns the command to run; its output must end with "N passed, N failed". */
+const SUITES = {
+  unit: () => {
+    const files = testFiles(path.join(ROOT, "lib", "dist"));
+    return {
+      cmd: process.execPath,
+      args: [
+        "--test",
+        "--test-reporter=spec", "--test-reporter-destination=stdout",
+        "--test-reporter=tap", `--test-reporter-destination=${path.join(ARTIFACTS, "unit.tap")}`,
+        ...files,
+      ],
+      count: () => {
+        const tap = fs.readFileSync(path.join(ARTIFACTS, "unit.tap"), "utf8");
+        const num = (k) => Number((tap.match(new RegExp(`^# ${k} (\\d+)$`, "m")) || [0, 0])[1]);
+        return { passed: num("pass"), failed: num("fail") + num("cancelled") };
+      },
+    };
+  },
+  notebooks: (extra) => ({ cmd: jupyterPython(), args: [path.join(ROOT, "tests", "run_notebooks.py"), ...extra] }),
+  server: () => ({ cmd: jupyterPython(), args: [path.join(ROOT, "tests", "server_smoke.py")] }),
+};
+
+function lastCount(output) {
+  const m = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+}
+
+function main() {
+  const argv = process.argv.slice(2);
+  const chosen = argv.filter((a) => a in SUITES);
+  const extra = argv.filter((a) => !(a in SUITES));
+  const names = chosen.length ? chosen : Object.keys(SUITES);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+  const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  if (build.status !== 0) {
+    console.error("test: building lib/ failed; see the TypeScript errors above.");
+    console.log("test: 0 passed, 1 failed");
+    process.exit(1);
+  }
+
+  const env = { ...process.env, RNNLAB_QUICK: process.env.RNNLAB_QUICK || "1" };
+  const results = [];
+  for (const name of names) {
+    const t0 = Date.now();
+    console.log(`\n=== ${name} ===`);
+    let passed = 0, failed = 0, note = "";
+    try {
+      const s = SUITES[name](extra);
+      const r = spawnSync(s.cmd, s.args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
+      process.stdout.write(r.stdout || "");
+      process.stderr.write(r.stderr || "");
+      const c = s.count ? s.count() : lastCount(r.stdout || "");
+      if (c) ({ passed, failed } = c);
+      if (r.status !== 0 && failed === 0) {
+        failed = 1;
+        note = `exited with ${r.status ?? r.signal}`;
+      }
+    } catch (err) {
+      failed = 1;
+      note = err.message;
+      console.error(`test: ${name}: ${err.message}`);
+    }
+    results.push({ name, passed, failed, seconds: (Date.now() - t0) / 1000, note });
+  }
+
+  console.log("\nsuite         passed  failed  seconds");
+  for (const r of results) {
+    console.log(`${r.name.padEnd(12)} ${String(r.passed).padStart(7)} ${String(r.failed).padStart(7)} ${r.seconds.toFixed(1).padStart(8)}  ${r.note}`);
+  }
+  const passed = results.reduce((a, r) => a + r.passed, 0);
+  const failed = results.reduce((a, r) => a + r.failed, 0);
+  console.log(`\ntests: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
