@@ -1,0 +1,2 @@
+// Barrel of lib/src/train: one `export * from "./file";` line per file.
+export * from "./progress";
