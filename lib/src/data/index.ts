@@ -1,2 +1,2 @@
 // Barrel of lib/src/data: one `export * from "./file";` line per file.
-export {};
+export * from "./batch";

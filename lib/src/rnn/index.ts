@@ -1,2 +1,2 @@
 // Barrel of lib/src/rnn: one `export * from "./file";` line per file.
-export {};
+export * from "./recurrent";
