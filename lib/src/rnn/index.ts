@@ -1,2 +1,4 @@
 // Barrel of lib/src/rnn: one `export * from "./file";` line per file.
 export * from "./recurrent";
+export * from "./rnn";
+export * from "./rnn-step";
