@@ -16,3 +16,4 @@ export * from "./data";
 export * from "./rnn";
 export * from "./decode";
 export * from "./fast";
+export * from "./checkpoint";

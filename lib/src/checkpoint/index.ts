@@ -1,0 +1,3 @@
+// Barrel of lib/src/checkpoint.
+export * from "./checkpoint";
+export * from "./cache";
