@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "util";
+import { patchWasmKernels, patchedWasmKernels } from "./fast/wasm-kernels";
 
 /** The backends the course can run on, fastest first. */
 export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
@@ -42,6 +43,8 @@ export interface BackendInfo {
   readonly forced: boolean;
   /** Faster backends that were skipped, with the reason for each. */
   readonly skipped: readonly SkippedBackend[];
+  /** wasm kernels replaced by rnnlab's faster ones (see `fast/wasm-kernels.ts`; `RNNLAB_WASM_PATCH=0` disables). */
+  readonly patchedKernels: readonly string[];
   /** One paragraph, for people. */
   toString(): string;
 }
@@ -108,6 +111,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     return `initialising it failed: ${String((err as Error).message ?? err).split("\n")[0]}`;
   }
   if (name === "cpu") silenceNodeBanner();
+  if (name === "wasm") patchWasmKernels();
   return null;
 }
 
@@ -141,6 +145,7 @@ async function describe(backend: BackendName, forced: boolean, skipped: SkippedB
     threads,
     forced,
     skipped,
+    patchedKernels: backend === "wasm" ? patchedWasmKernels() : [],
     toString: () => formatInfo(info),
   };
   // Shown as the same paragraph when a notebook cell evaluates it.
