@@ -1,2 +1,8 @@
 // Barrel of lib/src/plot: one `export * from "./file";` line per file.
-export {};
+export * from "./figure";
+export * from "./line-chart";
+export * from "./heatmap";
+export * from "./bar-chart";
+export * from "./colored-text";
+export * from "./table";
+export * from "./show";

@@ -1,0 +1,135 @@
+/**
+ * Sending figures to the notebook. `show(figure)` emits one display bundle with three views of the
+ * same plot:
+ *
+ * - `application/vnd.plotly.v1+json`: the figure itself, drawn natively by JupyterLab's plotly
+ *   extension and by VS Code;
+ * - `text/html`: a `<div>` plus a small script that draws the figure with plotly.js, for classic
+ *   Notebook, JupyterLab without the extension and `jupyter nbconvert --to html`;
+ * - `text/plain`: a one-line summary for terminals.
+ *
+ * The plotly.js library itself (~10 MB) is sent once per kernel process, as a separate output just
+ * before the first plot, so a notebook run top to bottom contains it exactly once. Each plot's script
+ * waits until plotly.js is present, so plots also render when a saved notebook is reopened and in
+ * exported HTML. (A notebook whose first plot cell was rerun later, without a kernel restart, no
+ * longer holds the library after saving: its plots then say so and ask for Restart & Run All.)
+ *
+ * ```ts
+ * show(lineChart([{ name: "loss", y: [3, 2, 1.5] }]));
+ * ```
+ * @see notebooks/00b-plots.ipynb
+ */
+import * as fs from "fs";
+import { DisplayHandle, displayBundle, inNotebook, MimeBundle } from "../notebook/display";
+import { describeFigure, DEFAULT_PLOT_HEIGHT, escapeHtml, isHtmlView, PlotFigure, Showable } from "./figure";
+
+/** MIME type of a plotly figure in Jupyter. */
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** CSS class of the (single) output that carries the plotly.js library. */
+export const PLOTLY_LIBRARY_CLASS = "rnnlab-plotly-library";
+
+/** CSS class of every plot's `<div>`. */
+export const PLOT_CLASS = "rnnlab-plot";
+
+/** Seconds a plot waits for plotly.js before it explains what is missing. */
+const WAIT_FOR_PLOTLY_SECONDS = 60;
+
+let libraryHtml: string | undefined;
+let librarySent = false;
+let nextPlotId = 0;
+const sessionTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+/** The version of plotly.js the plots are drawn with. */
+export function plotlyVersion(): string {
+  return (require("plotly.js-dist/package.json") as { version: string }).version;
+}
+
+/**
+ * The HTML that loads plotly.js into the page: the whole bundle in one inline script.
+ *
+ * Classic Notebook loads require.js, which would grab a UMD bundle as an anonymous AMD module; the
+ * bundle therefore runs inside a function whose `define`, `module` and `exports` are undefined, so it
+ * always ends as `window.Plotly`. A page that already has this version skips the work.
+ */
+export function plotlyLibraryHtml(): string {
+  if (libraryHtml === undefined) {
+    const file = require.resolve("plotly.js-dist");
+    const code = fs.readFileSync(file, "utf8").replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+    const version = plotlyVersion();
+    libraryHtml =
+      `<div class="${PLOTLY_LIBRARY_CLASS}" style="font-size:11px;color:#888">plotly.js ${version} ` +
+      `(loaded once per notebook for the plots below)</div>\n` +
+      `<script type="text/javascript">\n` +
+      `if (!(window.Plotly && window.Plotly.version === ${JSON.stringify(version)})) {\n` +
+      `(function (define, module, exports) {\nvar hadModuleName = "moduleName" in window;\n${code}\n` +
+      `;if (!hadModuleName) { try { delete window.moduleName; } catch (e) {} }\n` +
+      `}).call(window, undefined, undefined, undefined);\n}\n</script>`;
+  }
+  return libraryHtml;
+}
+
+/** The `<div>` and script that draw `fig` with plotly.js once it is present in the page. */
+export function plotHtml(fig: PlotFigure): string {
+  const id = `rnnlab-plot-${sessionTag}-${nextPlotId++}`;
+  const height = typeof fig.layout.height === "number" ? fig.layout.height : DEFAULT_PLOT_HEIGHT;
+  // `<` escaped so that no label can close the script element early.
+  const json = JSON.stringify({ data: fig.data, layout: fig.layout, config: fig.config ?? {} }).replace(/</g, "\\u003c");
+  const missing = escapeHtml(
+    "plotly.js is not loaded in this page, so this plot cannot be drawn. " +
+      "The output holding it was probably cleared: run Kernel → Restart & Run All, then save.",
+  );
+  // Classic Notebook runs the script before the output is attached to the page, so it polls for
+  // its div (and for plotly.js) instead of drawing at once.
+  return (
+    `<div id="${id}" class="${PLOT_CLASS}" style="width:100%;min-height:${height}px"></div>\n` +
+    `<script type="text/javascript">\n(function () {\n` +
+    `  var fig = ${json};\n  var start = Date.now();\n` +
+    `  function draw() {\n` +
+    `    var el = document.getElementById(${JSON.stringify(id)});\n` +
+    `    var ready = window.Plotly && typeof window.Plotly.newPlot === "function";\n` +
+    `    if (el && el.isConnected && ready) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config); return; }\n` +
+    `    if (Date.now() - start > ${WAIT_FOR_PLOTLY_SECONDS * 1000}) {\n` +
+    `      if (el && !ready) el.innerHTML = ${JSON.stringify(`<p style="color:#b00">${missing}</p>`)};\n` +
+    `      return;\n    }\n` +
+    `    setTimeout(draw, 50);\n  }\n  draw();\n})();\n</script>`
+  );
+}
+
+/** The MIME bundle `show` sends for `item` (without the one-off library output). */
+export function plotBundle(item: Showable): MimeBundle {
+  if (isHtmlView(item)) return { "text/html": item.html, "text/plain": item.text };
+  const fig: PlotFigure = item;
+  return {
+    [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
+    "text/html": plotHtml(fig),
+    "text/plain": describeFigure(fig),
+  };
+}
+
+/** Sends the plotly.js library to the notebook unless this kernel process has already done so. */
+export function ensurePlotlyLoaded(): void {
+  if (librarySent || !inNotebook()) return;
+  displayBundle({ "text/html": plotlyLibraryHtml(), "text/plain": `plotly.js ${plotlyVersion()} loaded` });
+  librarySent = true;
+}
+
+/** True once the plotly.js library has been sent to the notebook by this kernel process. */
+export function plotlyLoaded(): boolean {
+  return librarySent;
+}
+
+/**
+ * Shows a figure, coloured text or a table in the cell's output; outside a notebook prints its text.
+ * Pass a `DisplayHandle` to draw into (and later redraw) the same output area.
+ *
+ * ```ts
+ * show(heatmap([[0, 1], [1, 0]], { xLabels: ["a", "b"] }));
+ * ```
+ */
+export function show(item: Showable, handle?: DisplayHandle): void {
+  if (!isHtmlView(item)) ensurePlotlyLoaded();
+  const bundle = plotBundle(item);
+  if (handle === undefined) displayBundle(bundle);
+  else handle.show(bundle);
+}
