@@ -2,3 +2,5 @@
 export * from "./recurrent";
 export * from "./rnn";
 export * from "./rnn-step";
+export * from "./gru";
+export * from "./lstm";

@@ -1,0 +1,160 @@
+import { before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { setupBackend } from "../backend";
+import { LSTM, LSTMScratch, copyLSTMWeights } from "./lstm";
+
+before(async () => {
+  await setupBackend();
+});
+
+/** Largest |a - b| over all elements. */
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  assert.deepEqual(a.shape, b.shape);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+const CASES = [
+  { numSteps: 1, batchSize: 1 },
+  { numSteps: 5, batchSize: 3 },
+  { numSteps: 17, batchSize: 2 },
+];
+
+test("LSTMScratch: shapes of outputs, state and gates", () => {
+  const lstm = new LSTMScratch({ numInputs: 4, numHiddens: 6 });
+  tf.tidy(() => {
+    const [Y, [H, C]] = lstm.forward(tf.randomNormal([7, 3, 4]) as tf.Tensor3D);
+    assert.deepEqual(Y.shape, [7, 3, 6]);
+    assert.deepEqual(H.shape, [3, 6]);
+    assert.deepEqual(C.shape, [3, 6]);
+    const step = lstm.step(tf.ones([3, 4]), tf.zeros([3, 6]), tf.zeros([3, 6]));
+    for (const g of [step.I, step.F, step.O, step.C_tilde, step.C, step.H]) assert.deepEqual(g.shape, [3, 6]);
+    // The forget-gate bias starts at 1, the others at 0.
+    assert.deepEqual(Array.from(lstm.b_f.dataSync()), new Array(6).fill(1));
+    assert.deepEqual(Array.from(lstm.b_i.dataSync()), new Array(6).fill(0));
+  });
+  assert.equal(lstm.countParams(), 4 * (4 * 6 + 6 * 6 + 6));
+  assert.equal(lstm.trainableVariables().length, 12);
+  lstm.dispose();
+});
+
+test("LSTMScratch and LSTM (tf.layers) agree on copied weights, for several lengths, batches and non-zero states", () => {
+  const scratch = new LSTMScratch({ numInputs: 4, numHiddens: 6, sigma: 0.5, seed: 3 });
+  const concise = LSTM.fromScratch(scratch);
+  // The other direction too: tf.layers' own (Glorot/orthogonal) weights copied into a scratch LSTM.
+  const concise2 = new LSTM({ numInputs: 4, numHiddens: 6, seed: 9 });
+  const scratch2 = LSTMScratch.fromConcise(concise2);
+  assert.equal(concise.countParams(), scratch.countParams());
+  let worst = 0;
+  for (const [a, b] of [[scratch, concise], [scratch2, concise2]] as const) {
+    for (const { numSteps, batchSize } of CASES) {
+      tf.tidy(() => {
+        const X = tf.randomNormal([numSteps, batchSize, 4], 0, 1, "float32", numSteps) as tf.Tensor3D;
+        const H0 = tf.randomUniform([batchSize, 6], -0.9, 0.9, "float32", batchSize) as tf.Tensor2D;
+        const C0 = tf.randomUniform([batchSize, 6], -2, 2, "float32", batchSize + 1) as tf.Tensor2D;
+        const [Ya, [Ha, Ca]] = a.forward(X, [H0, C0]);
+        const [Yb, [Hb, Cb]] = b.forward(X, [H0, C0]);
+        worst = Math.max(worst, maxAbsDiff(Ya, Yb), maxAbsDiff(Ha, Hb), maxAbsDiff(Ca, Cb));
+        // Sanity: the outputs are not trivially zero, so the comparison means something.
+        assert.ok(tf.max(tf.abs(Ya)).dataSync()[0] > 0.1);
+      });
+    }
+  }
+  assert.ok(worst <= 1e-5, `max abs diff ${worst}`);
+  for (const m of [scratch, concise, scratch2, concise2]) m.dispose();
+});
+
+test("copyLSTMWeights works in all four directions", () => {
+  const a = new LSTMScratch({ numInputs: 3, numHiddens: 4, sigma: 0.5, seed: 1 });
+  const b = new LSTMScratch({ numInputs: 3, numHiddens: 4, sigma: 0.5, seed: 2 });
+  const c = new LSTM({ numInputs: 3, numHiddens: 4, seed: 3 });
+  const d = new LSTM({ numInputs: 3, numHiddens: 4, seed: 4 });
+  const X = tf.randomNormal([5, 2, 3], 0, 1, "float32", 7) as tf.Tensor3D;
+  const out = (m: LSTMScratch | LSTM): tf.Tensor => m.forward(X)[0];
+  copyLSTMWeights(a, c); // scratch → concise
+  copyLSTMWeights(c, d); // concise → concise
+  copyLSTMWeights(d, b); // concise → scratch
+  const e = new LSTMScratch({ numInputs: 3, numHiddens: 4 });
+  copyLSTMWeights(b, e); // scratch → scratch
+  tf.tidy(() => {
+    for (const m of [b, c, d, e]) assert.ok(maxAbsDiff(out(a), out(m)) <= 1e-5);
+  });
+  assert.throws(() => copyLSTMWeights(a, new LSTMScratch({ numInputs: 3, numHiddens: 5 })), /sizes differ/);
+  for (const m of [a, b, c, d, e]) m.dispose();
+  X.dispose();
+});
+
+test("LSTMScratch: autodiff gradients equal numerical gradients on a tiny case", () => {
+  const lstm = new LSTMScratch({ numInputs: 3, numHiddens: 2, sigma: 0.6, seed: 5 });
+  const X = tf.randomNormal([4, 2, 3], 0, 1, "float32", 11) as tf.Tensor3D;
+  const H0 = tf.randomUniform([2, 2], -0.5, 0.5, "float32", 12) as tf.Tensor2D;
+  const C0 = tf.randomUniform([2, 2], -1, 1, "float32", 14) as tf.Tensor2D;
+  const Wy = tf.randomNormal([4, 2, 2], 0, 1, "float32", 13);
+  // A scalar that depends on every output and on the final state.
+  const loss = (): tf.Scalar =>
+    tf.tidy(() => {
+      const [Y, [H, C]] = lstm.forward(X, [H0, C0]);
+      return tf.add(tf.sum(tf.mul(Y, Wy)), tf.add(tf.sum(tf.square(H)), tf.sum(tf.square(C)))) as tf.Scalar;
+    });
+  const { grads } = tf.variableGrads(loss, lstm.trainableVariables());
+  const eps = 1e-2;
+  let checked = 0;
+  for (const v of lstm.trainableVariables()) {
+    const g = grads[v.name].dataSync();
+    const orig = v.dataSync().slice();
+    for (let i = 0; i < orig.length; i++) {
+      const at = (delta: number): number => {
+        const p = orig.slice();
+        p[i] += delta;
+        v.assign(tf.tensor(p, v.shape));
+        const l = loss();
+        const value = l.dataSync()[0];
+        l.dispose();
+        return value;
+      };
+      const numeric = (at(eps) - at(-eps)) / (2 * eps);
+      v.assign(tf.tensor(orig, v.shape));
+      assert.ok(Math.abs(numeric - g[i]) <= 2e-3 + 1e-2 * Math.abs(g[i]), `${v.name}[${i}]: autodiff ${g[i]}, numeric ${numeric}`);
+      checked++;
+    }
+  }
+  assert.equal(checked, 4 * (3 * 2 + 2 * 2 + 2));
+  tf.dispose(grads);
+  tf.dispose([X, H0, C0, Wy]);
+  lstm.dispose();
+});
+
+test("LSTM blocks leak no tensors over repeated forward passes, and dispose frees everything", () => {
+  const before = tf.memory().numTensors;
+  const scratch = new LSTMScratch({ numInputs: 5, numHiddens: 8 });
+  const concise = LSTM.fromScratch(scratch);
+  const X = tf.randomNormal([6, 4, 5]) as tf.Tensor3D;
+  const state = concise.initState(4);
+  const afterBuild = tf.memory().numTensors;
+  for (let i = 0; i < 20; i++) {
+    for (const m of [scratch, concise]) {
+      const [Y, s] = m.forward(X, state);
+      tf.dispose([Y, ...s]);
+      tf.tidy(() => {
+        scratch.step(tf.squeeze(tf.slice(X, [0, 0, 0], [1, 4, 5]), [0]), state[0], state[1]);
+      });
+    }
+  }
+  assert.equal(tf.memory().numTensors, afterBuild);
+  tf.dispose([X, ...state]);
+  scratch.dispose();
+  concise.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test("bad sizes and wrongly shaped inputs or states give errors that say what to do", () => {
+  assert.throws(() => new LSTMScratch({ numInputs: 0, numHiddens: 4 }), /numInputs must be a positive integer/);
+  assert.throws(() => new LSTM({ numInputs: 3, numHiddens: 2.5 }), /numHiddens must be a positive integer/);
+  const lstm = new LSTMScratch({ numInputs: 3, numHiddens: 4 });
+  tf.tidy(() => {
+    assert.throws(() => lstm.forward(tf.zeros([2, 5, 4]) as tf.Tensor3D), /\[numSteps, batchSize, 3\].*time-major/);
+    assert.throws(() => lstm.forward(tf.zeros([2, 5, 3]) as tf.Tensor3D, [tf.zeros([5, 4]), tf.zeros([4, 4])] as tf.Tensor2D[]), /initState/);
+    assert.throws(() => lstm.forward(tf.zeros([2, 5, 3]) as tf.Tensor3D, []), /2 tensor/);
+  });
+  lstm.dispose();
+});
