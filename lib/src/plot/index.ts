@@ -6,3 +6,4 @@ export * from "./bar-chart";
 export * from "./colored-text";
 export * from "./table";
 export * from "./show";
+export * from "./board";
