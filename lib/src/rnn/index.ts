@@ -4,3 +4,4 @@ export * from "./rnn";
 export * from "./rnn-step";
 export * from "./gru";
 export * from "./lstm";
+export * from "./rnn-lm";
