@@ -5,3 +5,4 @@ export * from "./rnn-step";
 export * from "./gru";
 export * from "./lstm";
 export * from "./rnn-lm";
+export * from "./inspect";
