@@ -1,2 +1,5 @@
 // Barrel of lib/src/fast: one `export * from "./file";` line per file.
 export * from "./wasm-kernels";
+export * from "./fused-kernels";
+export * from "./fused-core";
+export * from "./fused-op";

@@ -1,0 +1,347 @@
+// AssemblyScript kernels for rnnlab's fused recurrent layers (lib/src/fast/fused-core.ts drives them).
+// Compiled by lib/scripts/build-asm.js to lib/dist/fast/fused.wasm with wasm SIMD.
+//
+// All pointers are byte offsets into this module's memory; all matrices are row-major f32.
+// The caller (TypeScript) owns the memory layout: it grows `memory` and hands out regions.
+
+/** First free byte after the module's static data: the caller allocates from here. */
+export function heapBase(): usize {
+  return (__heap_base + 63) & ~63;
+}
+
+const KC: i32 = 256; // K-block: keeps a block of A in cache while B's column panels stream past.
+
+// C[M,N] (+)= A[M,K] @ B[K,N]. `acc` = 0 overwrites C, 1 adds to it.
+export function gemm(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  if (K == 0) {
+    if (acc == 0) memory.fill(c, 0, <usize>(M * N) << 2);
+    return;
+  }
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const add = acc != 0 || k0 > 0;
+    gemmBlock(a + (<usize>k0 << 2), b + (<usize>(k0 * N) << 2), c, M, kc, N, K, add);
+  }
+}
+
+// One K-block: A is [M, kc] with row stride lda; B is [kc, N]; C is [M, N].
+function gemmBlock(a: usize, b: usize, c: usize, M: i32, kc: i32, N: i32, lda: i32, add: bool): void {
+  const n8 = N & ~7;
+  const m4 = M & ~3;
+  const sa = <usize>lda << 2;
+  const sb = <usize>N << 2;
+  for (let j = 0; j < n8; j += 8) {
+    const bj = b + (<usize>j << 2);
+    let i = 0;
+    for (; i < m4; i += 4) {
+      const a0 = a + <usize>i * sa;
+      const a1 = a0 + sa;
+      const a2 = a1 + sa;
+      const a3 = a2 + sa;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let pb = bj;
+      for (let k = 0; k < kc; k++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const ko = <usize>k << 2;
+        let s = f32x4.splat(load<f32>(a0 + ko));
+        c00 = f32x4.add(c00, f32x4.mul(s, b0));
+        c01 = f32x4.add(c01, f32x4.mul(s, b1));
+        s = f32x4.splat(load<f32>(a1 + ko));
+        c10 = f32x4.add(c10, f32x4.mul(s, b0));
+        c11 = f32x4.add(c11, f32x4.mul(s, b1));
+        s = f32x4.splat(load<f32>(a2 + ko));
+        c20 = f32x4.add(c20, f32x4.mul(s, b0));
+        c21 = f32x4.add(c21, f32x4.mul(s, b1));
+        s = f32x4.splat(load<f32>(a3 + ko));
+        c30 = f32x4.add(c30, f32x4.mul(s, b0));
+        c31 = f32x4.add(c31, f32x4.mul(s, b1));
+        pb += sb;
+      }
+      const pc = c + ((<usize>i * <usize>N + <usize>j) << 2);
+      store8(pc, c00, c01, add);
+      store8(pc + sb, c10, c11, add);
+      store8(pc + 2 * sb, c20, c21, add);
+      store8(pc + 3 * sb, c30, c31, add);
+    }
+    for (; i < M; i++) {
+      const a0 = a + <usize>i * sa;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let pb = bj;
+      for (let k = 0; k < kc; k++) {
+        const s = f32x4.splat(load<f32>(a0 + (<usize>k << 2)));
+        c00 = f32x4.add(c00, f32x4.mul(s, v128.load(pb)));
+        c01 = f32x4.add(c01, f32x4.mul(s, v128.load(pb, 16)));
+        pb += sb;
+      }
+      store8(c + ((<usize>i * <usize>N + <usize>j) << 2), c00, c01, add);
+    }
+  }
+  // Remaining columns (fewer than 8): scalar.
+  for (let j = n8; j < N; j++) {
+    for (let i = 0; i < M; i++) {
+      const a0 = a + <usize>i * sa;
+      let s: f32 = 0;
+      let pb = b + (<usize>j << 2);
+      for (let k = 0; k < kc; k++) {
+        s += load<f32>(a0 + (<usize>k << 2)) * load<f32>(pb);
+        pb += sb;
+      }
+      const pc = c + ((<usize>i * <usize>N + <usize>j) << 2);
+      store<f32>(pc, add ? load<f32>(pc) + s : s);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function store8(p: usize, x0: v128, x1: v128, add: bool): void {
+  if (add) {
+    v128.store(p, f32x4.add(v128.load(p), x0));
+    v128.store(p, f32x4.add(v128.load(p, 16), x1), 16);
+  } else {
+    v128.store(p, x0);
+    v128.store(p, x1, 16);
+  }
+}
+
+// dst[cols, rows] = src[rows, cols]ᵀ, in 8×8 tiles.
+export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
+  for (let i0 = 0; i0 < rows; i0 += 8) {
+    const i1 = min(rows, i0 + 8);
+    for (let j0 = 0; j0 < cols; j0 += 8) {
+      const j1 = min(cols, j0 + 8);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          store<f32>(dst + ((<usize>j * <usize>rows + <usize>i) << 2), load<f32>(src + ((<usize>i * <usize>cols + <usize>j) << 2)));
+        }
+      }
+    }
+  }
+}
+
+// dst[r, :] += v for every row r of dst[rows, cols].
+export function addRows(dst: usize, v: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const p = dst + ((<usize>r * <usize>cols) << 2);
+    for (let j = 0; j < cols; j++) {
+      const q = <usize>j << 2;
+      store<f32>(p + q, load<f32>(p + q) + load<f32>(v + q));
+    }
+  }
+}
+
+// dst[cols] (+)= Σ_r src[r, :].
+export function colSum(src: usize, dst: usize, rows: i32, cols: i32, acc: i32): void {
+  if (acc == 0) memory.fill(dst, 0, <usize>cols << 2);
+  for (let r = 0; r < rows; r++) {
+    const p = src + ((<usize>r * <usize>cols) << 2);
+    for (let j = 0; j < cols; j++) {
+      const q = <usize>j << 2;
+      store<f32>(dst + q, load<f32>(dst + q) + load<f32>(p + q));
+    }
+  }
+}
+
+// dst[i, :] = table[ids[i], :] for i < n (ids are i32).
+export function gatherRows(table: usize, ids: usize, dst: usize, n: i32, cols: i32): void {
+  const bytes = <usize>cols << 2;
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    memory.copy(dst + <usize>i * bytes, table + <usize>id * bytes, bytes);
+  }
+}
+
+// table[ids[i], :] += src[i, :] for i < n.
+export function scatterAddRows(src: usize, ids: usize, table: usize, n: i32, cols: i32): void {
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    const p = table + ((<usize>id * <usize>cols) << 2);
+    const q = src + ((<usize>i * <usize>cols) << 2);
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>j << 2;
+      store<f32>(p + o, load<f32>(p + o) + load<f32>(q + o));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function sigmoid(x: f32): f32 {
+  return 1 / (1 + Mathf.exp(-x));
+}
+
+// @ts-ignore: decorator
+@inline
+function tanhf(x: f32): f32 {
+  // tanh(x) = m / (m + 2) with m = e^{2x} − 1: accurate near 0; clamped so e^{2x} stays finite.
+  const m = Mathf.expm1(2 * min(max(x, -15), 15));
+  return m / (m + 2);
+}
+
+// ---- LSTM: gates per row [i | f | g | o], each H wide (tf.layers order i, f, c, o). ----
+
+// z holds pre-activations [B, 4H] and receives activations; c = f⊙cPrev + i⊙g; tc = tanh(c); h = o⊙tc.
+export function lstmForwardStep(z: usize, cPrev: usize, c: usize, tc: usize, h: usize, B: i32, H: i32): void {
+  const gh = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    const zb = z + <usize>b * 4 * gh;
+    const ob = <usize>b * gh;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const i = sigmoid(load<f32>(zb + q));
+      const f = sigmoid(load<f32>(zb + gh + q));
+      const g = tanhf(load<f32>(zb + 2 * gh + q));
+      const o = sigmoid(load<f32>(zb + 3 * gh + q));
+      store<f32>(zb + q, i);
+      store<f32>(zb + gh + q, f);
+      store<f32>(zb + 2 * gh + q, g);
+      store<f32>(zb + 3 * gh + q, o);
+      const ct = f * load<f32>(cPrev + ob + q) + i * g;
+      const t = tanhf(ct);
+      store<f32>(c + ob + q, ct);
+      store<f32>(tc + ob + q, t);
+      store<f32>(h + ob + q, o * t);
+    }
+  }
+}
+
+// Backward through one step. dh: grad on h_t; dc: grad on c_t in, grad on c_{t-1} out; dz: grads on the
+// pre-activations [B, 4H] out.
+export function lstmBackwardStep(z: usize, cPrev: usize, tc: usize, dh: usize, dc: usize, dz: usize, B: i32, H: i32): void {
+  const gh = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    const zb = z + <usize>b * 4 * gh;
+    const db = dz + <usize>b * 4 * gh;
+    const ob = <usize>b * gh;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const i = load<f32>(zb + q);
+      const f = load<f32>(zb + gh + q);
+      const g = load<f32>(zb + 2 * gh + q);
+      const o = load<f32>(zb + 3 * gh + q);
+      const t = load<f32>(tc + ob + q);
+      const dht = load<f32>(dh + ob + q);
+      const dct = load<f32>(dc + ob + q) + dht * o * (1 - t * t);
+      store<f32>(db + q, dct * g * i * (1 - i));
+      store<f32>(db + gh + q, dct * load<f32>(cPrev + ob + q) * f * (1 - f));
+      store<f32>(db + 2 * gh + q, dct * i * (1 - g * g));
+      store<f32>(db + 3 * gh + q, dht * t * o * (1 - o));
+      store<f32>(dc + ob + q, dct * f);
+    }
+  }
+}
+
+// ---- GRU (tf.layers convention, reset before the recurrent product): rows [z | r | h]. ----
+
+// Phase A. xw: x·W + b for this step [B, 3H]; zr: hPrev·U_zr [B, 2H]. Writes z, r into gates [B, 3H] and
+// rh = r ⊙ hPrev [B, H].
+export function gruForwardA(xw: usize, zr: usize, hPrev: usize, gates: usize, rh: usize, B: i32, H: i32): void {
+  const gh = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    const xb = xw + <usize>b * 3 * gh;
+    const gb = gates + <usize>b * 3 * gh;
+    const zb = zr + <usize>b * 2 * gh;
+    const ob = <usize>b * gh;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const zt = sigmoid(load<f32>(xb + q) + load<f32>(zb + q));
+      const r = sigmoid(load<f32>(xb + gh + q) + load<f32>(zb + gh + q));
+      store<f32>(gb + q, zt);
+      store<f32>(gb + gh + q, r);
+      store<f32>(rh + ob + q, r * load<f32>(hPrev + ob + q));
+    }
+  }
+}
+
+// Phase B. hhPre: rh·U_h [B, H]. hh = tanh(xw_h + hhPre) into gates; h = z⊙hPrev + (1−z)⊙hh.
+export function gruForwardB(xw: usize, hhPre: usize, hPrev: usize, gates: usize, h: usize, B: i32, H: i32): void {
+  const gh = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    const xb = xw + <usize>b * 3 * gh;
+    const gb = gates + <usize>b * 3 * gh;
+    const ob = <usize>b * gh;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const hh = tanhf(load<f32>(xb + 2 * gh + q) + load<f32>(hhPre + ob + q));
+      const zt = load<f32>(gb + q);
+      store<f32>(gb + 2 * gh + q, hh);
+      store<f32>(h + ob + q, zt * load<f32>(hPrev + ob + q) + (1 - zt) * hh);
+    }
+  }
+}
+
+// Backward phase A. dh: grad on h_t. Writes dz3's z and h blocks [B, 3H], dah = dz3's h block (dense [B, H]),
+// and dhPrev = dh ⊙ z.
+export function gruBackwardA(gates: usize, hPrev: usize, dh: usize, dz3: usize, dah: usize, dhPrev: usize, B: i32, H: i32): void {
+  const gh = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    const gb = gates + <usize>b * 3 * gh;
+    const db = dz3 + <usize>b * 3 * gh;
+    const ob = <usize>b * gh;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const zt = load<f32>(gb + q);
+      const hh = load<f32>(gb + 2 * gh + q);
+      const d = load<f32>(dh + ob + q);
+      const hp = load<f32>(hPrev + ob + q);
+      store<f32>(db + q, d * (hp - hh) * zt * (1 - zt));
+      const a = d * (1 - zt) * (1 - hh * hh);
+      store<f32>(db + 2 * gh + q, a);
+      store<f32>(dah + ob + q, a);
+      store<f32>(dhPrev + ob + q, d * zt);
+    }
+  }
+}
+
+// Backward phase B. drh: grad on rh [B, H]. Writes dz3's r block, dzr = [dz | dr] dense [B, 2H], and adds
+// drh ⊙ r to dhPrev.
+export function gruBackwardB(gates: usize, hPrev: usize, drh: usize, dz3: usize, dzr: usize, dhPrev: usize, B: i32, H: i32): void {
+  const gh = <usize>H << 2;
+  for (let b = 0; b < B; b++) {
+    const gb = gates + <usize>b * 3 * gh;
+    const db = dz3 + <usize>b * 3 * gh;
+    const rb = dzr + <usize>b * 2 * gh;
+    const ob = <usize>b * gh;
+    for (let j = 0; j < H; j++) {
+      const q = <usize>j << 2;
+      const r = load<f32>(gb + gh + q);
+      const d = load<f32>(drh + ob + q);
+      const dr = d * load<f32>(hPrev + ob + q) * r * (1 - r);
+      store<f32>(db + gh + q, dr);
+      store<f32>(rb + q, load<f32>(db + q));
+      store<f32>(rb + gh + q, dr);
+      store<f32>(dhPrev + ob + q, load<f32>(dhPrev + ob + q) + d * r);
+    }
+  }
+}
+
+// ---- Vanilla RNN: h = tanh(pre). ----
+
+// z: pre-activations [n] in, h = tanh(z) out (z may equal h).
+export function tanhInPlace(z: usize, h: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(h + q, tanhf(load<f32>(z + q)));
+  }
+}
+
+// dz = dh ⊙ (1 − h²), elementwise over n.
+export function tanhBackward(h: usize, dh: usize, dz: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = <usize>i << 2;
+    const y = load<f32>(h + q);
+    store<f32>(dz + q, load<f32>(dh + q) * (1 - y * y));
+  }
+}
+
+// dst[i] += src[i] over n.
+export function addInto(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const q = <usize>i << 2;
+    store<f32>(dst + q, load<f32>(dst + q) + load<f32>(src + q));
+  }
+}

@@ -1,0 +1,217 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { FUSED_GATES, FusedCellType } from "./fused-core";
+import { fusedKernels, fusedWasmFailure } from "./fused-kernels";
+import { fusedRecurrent } from "./fused-op";
+
+/** Deterministic values in [-scale, scale). */
+function randoms(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 31 - 1) * scale;
+  }
+  return out;
+}
+
+/** The oracle: the cell written step by step with tf ops (tf.layers' equations), differentiated by tfjs. */
+function reference(
+  cell: FusedCellType,
+  x: tf.Tensor3D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D | null,
+  W: tf.Tensor2D,
+  U: tf.Tensor2D,
+  b: tf.Tensor1D,
+): tf.Tensor[] {
+  const H = U.shape[0];
+  let h = h0;
+  let c = c0;
+  const ys: tf.Tensor2D[] = [];
+  const [T, B, I] = x.shape;
+  for (let t = 0; t < T; t++) {
+    // slice, not unstack: tfjs's unstack gradient fails for a single step.
+    const xt = x.slice([t, 0, 0], [1, B, I]).reshape([B, I]) as tf.Tensor2D;
+    const xw = xt.matMul(W).add(b);
+    if (cell === "lstm") {
+      const [i, f, g, o] = tf.split(xw.add(h.matMul(U)), 4, 1);
+      c = tf.sigmoid(f).mul(c!).add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D;
+      h = tf.sigmoid(o).mul(tf.tanh(c!));
+    } else if (cell === "gru") {
+      const [xz, xr, xh] = tf.split(xw, 3, 1);
+      const [uzr, uh] = tf.split(U, [2 * H, H], 1);
+      const [rz, rr] = tf.split(h.matMul(uzr), 2, 1);
+      const z = tf.sigmoid(xz.add(rz));
+      const r = tf.sigmoid(xr.add(rr));
+      const hh = tf.tanh(xh.add(r.mul(h).matMul(uh)));
+      h = z.mul(h).add(tf.scalar(1).sub(z).mul(hh)) as tf.Tensor2D;
+    } else {
+      h = tf.tanh(xw.add(h.matMul(U))) as tf.Tensor2D;
+    }
+    ys.push(h);
+  }
+  return [tf.stack(ys), h, ...(c ? [c] : [])];
+}
+
+interface Case {
+  cell: FusedCellType;
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  tokens?: boolean;
+}
+
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
+}
+
+function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < b.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Forward outputs and gradients (for every input) of the fused op and of the reference. */
+function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<string, number> } {
+  return tf.tidy(() => {
+    const { cell, T, B, I, H } = c;
+    const G = FUSED_GATES[cell];
+    const ids = c.tokens ? tf.tensor2d(Array.from(randoms(T * B, 5), (v) => Math.floor((v + 1) * I / 2)), [T, B], "int32") : null;
+    const x = ids ? (tf.oneHot(ids, I).toFloat() as tf.Tensor3D) : tf.tensor3d(randoms(T * B * I, 1), [T, B, I]);
+    const h0 = tf.tensor2d(randoms(B * H, 2, 0.5), [B, H]);
+    const c0 = cell === "lstm" ? tf.tensor2d(randoms(B * H, 3, 0.5), [B, H]) : null;
+    const W = tf.tensor2d(randoms(I * G * H, 4, 0.6), [I, G * H]);
+    const U = tf.tensor2d(randoms(H * G * H, 6, 0.4), [H, G * H]);
+    const b = tf.tensor1d(randoms(G * H, 7, 0.3));
+    // A loss that reaches every output: the sequence, the final h and the final c.
+    const Ry = tf.tensor3d(randoms(T * B * H, 8), [T, B, H]);
+    const Rh = tf.tensor2d(randoms(B * H, 9), [B, H]);
+    const Rc = tf.tensor2d(randoms(B * H, 10), [B, H]);
+    const loss = (outs: tf.Tensor[]): tf.Scalar =>
+      outs[0].mul(Ry).sum().add(outs[1].mul(Rh).sum()).add(outs[2] ? outs[2].mul(Rc).sum() : tf.scalar(0)) as tf.Scalar;
+    const names = [...(ids ? [] : ["x"]), "h0", ...(c0 ? ["c0"] : []), "W", "U", "b"];
+    const vars = [...(ids ? [] : [x]), h0, ...(c0 ? [c0] : []), W, U, b];
+    const split = (args: tf.Tensor[]): { x: tf.Tensor3D; h0: tf.Tensor2D; c0: tf.Tensor2D | null; W: tf.Tensor2D; U: tf.Tensor2D; b: tf.Tensor1D } => {
+      let i = 0;
+      return {
+        x: ids ? x : (args[i++] as tf.Tensor3D),
+        h0: args[i++] as tf.Tensor2D,
+        c0: c0 ? (args[i++] as tf.Tensor2D) : null,
+        W: args[i++] as tf.Tensor2D,
+        U: args[i++] as tf.Tensor2D,
+        b: args[i++] as tf.Tensor1D,
+      };
+    };
+    const fused = (...args: tf.Tensor[]): tf.Tensor[] => {
+      const a = split(args);
+      const r = fusedRecurrent(
+        cell,
+        ids ? { ids: ids as tf.Tensor2D, numInputs: I } : { x: a.x },
+        { h0: a.h0, c0: a.c0 ?? undefined, W: a.W, U: a.U, b: a.b },
+        { kernels },
+      );
+      return [r.y, r.h, ...(r.c ? [r.c] : [])];
+    };
+    const ref = (...args: tf.Tensor[]): tf.Tensor[] => {
+      const a = split(args);
+      return reference(cell, a.x, a.h0, a.c0, a.W, a.U, a.b);
+    };
+    const outF = fused(...vars);
+    const outR = ref(...vars);
+    let fwd = 0;
+    for (let i = 0; i < outR.length; i++) fwd = Math.max(fwd, maxAbs(outF[i].dataSync(), outR[i].dataSync()));
+    const gF = tf.grads((...a: tf.Tensor[]) => loss(fused(...a)))(vars);
+    const gR = tf.grads((...a: tf.Tensor[]) => loss(ref(...a)))(vars);
+    const grads: Record<string, number> = {};
+    names.forEach((n, i) => {
+      assert.deepEqual(gF[i].shape, gR[i].shape, `${n} gradient shape`);
+      grads[n] = relErr(gF[i].dataSync(), gR[i].dataSync());
+    });
+    return { fwd, grads };
+  });
+}
+
+const CASES: Case[] = [];
+for (const cell of ["rnn", "gru", "lstm"] as FusedCellType[]) {
+  CASES.push(
+    { cell, T: 5, B: 3, I: 4, H: 6 },
+    { cell, T: 1, B: 1, I: 3, H: 5 },
+    { cell, T: 4, B: 1, I: 2, H: 8 },
+    { cell, T: 3, B: 6, I: 9, H: 13 },
+    { cell, T: 20, B: 16, I: 5, H: 12 }, // T·B > 256: the K-blocked multiply
+    { cell, T: 6, B: 5, I: 27, H: 16, tokens: true },
+  );
+}
+
+test("the wasm SIMD kernels load", () => {
+  assert.equal(fusedWasmFailure(), "", "build with `npm run build` (lib/scripts/build-asm.js)");
+  assert.equal(fusedKernels().kind, "wasm");
+});
+
+for (const kernels of ["wasm", "js"] as const) {
+  test(`fused ${kernels}: forward equals the tf-ops cell (≤1e-5), gradients equal autodiff (≤1e-4 relative)`, async () => {
+    await tf.setBackend("cpu");
+    const worst: Record<string, number> = {};
+    for (const c of CASES) {
+      const { fwd, grads } = compare(c, kernels);
+      const label = `${c.cell} T${c.T} B${c.B} I${c.I} H${c.H}${c.tokens ? " ids" : ""}`;
+      assert.ok(fwd <= 1e-5, `${label}: forward differs by ${fwd}`);
+      for (const [n, e] of Object.entries(grads)) {
+        assert.ok(e <= 1e-4, `${label}: d${n} relative error ${e}`);
+        worst[`${c.cell}.${n}`] = Math.max(worst[`${c.cell}.${n}`] ?? 0, e);
+      }
+      worst[`${c.cell}.forward`] = Math.max(worst[`${c.cell}.forward`] ?? 0, fwd);
+    }
+    if (process.env.RNNLAB_FUSED_REPORT) console.log(kernels, JSON.stringify(worst));
+  });
+}
+
+test("the JS fallback equals the wasm path", () => {
+  const c: Case = { cell: "lstm", T: 7, B: 5, I: 11, H: 20 };
+  const run = (kernels: "wasm" | "js"): Float32Array[] =>
+    tf.tidy(() => {
+      const x = tf.tensor3d(randoms(7 * 5 * 11, 1), [7, 5, 11]);
+      const W = tf.tensor2d(randoms(11 * 80, 2, 0.5), [11, 80]);
+      const U = tf.tensor2d(randoms(20 * 80, 3, 0.5), [20, 80]);
+      const b = tf.tensor1d(randoms(80, 4, 0.5));
+      const f = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor): tf.Scalar =>
+        fusedRecurrent(c.cell, { x: xx as tf.Tensor3D }, { W: ww as tf.Tensor2D, U: uu as tf.Tensor2D, b: bb as tf.Tensor1D }, { kernels }).y.square().sum();
+      const y = fusedRecurrent(c.cell, { x }, { W, U, b }, { kernels }).y;
+      const g = tf.grads(f)([x, W, U, b]);
+      return [y, ...g].map((t) => t.dataSync() as Float32Array);
+    });
+  const w = run("wasm");
+  const j = run("js");
+  for (let i = 0; i < w.length; i++) assert.ok(relErr(w[i], j[i]) < 1e-5, `output ${i}: ${relErr(w[i], j[i])}`);
+});
+
+test("fused training steps leak neither tensors nor kernel memory", async () => {
+  await tf.setBackend("cpu");
+  const k = fusedKernels("wasm");
+  const W = tf.variable(tf.tensor2d(randoms(27 * 64, 1, 0.1), [27, 64])) as tf.Variable<tf.Rank.R2>;
+  const U = tf.variable(tf.tensor2d(randoms(16 * 64, 2, 0.1), [16, 64])) as tf.Variable<tf.Rank.R2>;
+  const b = tf.variable(tf.zeros([64])) as tf.Variable<tf.Rank.R1>;
+  const ids = tf.tensor2d(Array.from({ length: 40 }, (_, i) => i % 27), [10, 4], "int32");
+  const opt = tf.train.adam(0.01);
+  const step = (): void => {
+    opt.minimize(() => fusedRecurrent("lstm", { ids, numInputs: 27 }, { W, U, b }).y.square().mean() as tf.Scalar);
+  };
+  step();
+  step();
+  const tensors = tf.memory().numTensors;
+  const mem = k.f32().length;
+  for (let i = 0; i < 20; i++) step();
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.equal(k.f32().length, mem);
+  opt.dispose();
+  tf.dispose([W, U, b, ids]);
+});

@@ -1,0 +1,118 @@
+/**
+ * The fused recurrent ops for tfjs: the whole sequence forward in one call, and backpropagation through time
+ * in one call, wrapped with `tf.customGrad` so `tf.grad`, optimisers and `model.fit` see an ordinary op.
+ *
+ * ```ts
+ * const { y, h, c } = fusedRecurrent("lstm", { x }, { h0, c0, W, U, b }); // x [T, B, I] → y [T, B, H]
+ * ```
+ * Weights use the tf.layers layout and gate order (see `fused-core.ts`).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { FUSED_GATES, FusedCellType, FusedProblem, fusedBackward, fusedForward } from "./fused-core";
+import { FusedKernelKind, fusedKernels } from "./fused-kernels";
+
+/** The inputs: dense `x [T, B, I]`, or token `ids [T, B]` (int32) with `numInputs` the vocabulary size. */
+export type FusedInputs =
+  | { readonly x: tf.Tensor3D }
+  | { readonly ids: tf.Tensor2D | Int32Array; readonly numSteps?: number; readonly batchSize?: number; readonly numInputs: number };
+
+/** Initial state and weights. `c0` only for the LSTM; zero states when `h0`/`c0` are omitted. */
+export interface FusedParams {
+  readonly h0?: tf.Tensor2D;
+  readonly c0?: tf.Tensor2D;
+  /** `[numInputs, G·H]` */
+  readonly W: tf.Tensor2D;
+  /** `[H, G·H]` */
+  readonly U: tf.Tensor2D;
+  /** `[G·H]` */
+  readonly b: tf.Tensor1D;
+}
+
+/** Outputs `y [T, B, H]` and the final state `h [B, H]` (and `c [B, H]` for the LSTM). */
+export interface FusedResult {
+  readonly y: tf.Tensor3D;
+  readonly h: tf.Tensor2D;
+  readonly c: tf.Tensor2D | null;
+}
+
+/** Options of {@link fusedRecurrent}. */
+export interface FusedOptions {
+  /** Force the wasm SIMD kernels or the plain-JS fallback; default: wasm when it loads. */
+  readonly kernels?: FusedKernelKind;
+}
+
+const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+
+/**
+ * Runs a vanilla RNN (`"rnn"`, tanh), GRU or LSTM over a whole sequence, time-major, with a fused backward pass.
+ * Gradients flow to `x` (dense inputs), `h0`, `c0`, `W`, `U` and `b`.
+ */
+export function fusedRecurrent(cell: FusedCellType, inputs: FusedInputs, params: FusedParams, options: FusedOptions = {}): FusedResult {
+  const k = fusedKernels(options.kernels);
+  const G = FUSED_GATES[cell];
+  const H = params.U.shape[0];
+  if (params.U.shape[1] !== G * H) throw new Error(`fused ${cell}: U must be [H, ${G}·H], got [${params.U.shape}]`);
+  let T: number;
+  let B: number;
+  let I: number;
+  let ids: Int32Array | null = null;
+  let x: tf.Tensor3D | null = null;
+  if ("x" in inputs) {
+    x = inputs.x;
+    [T, B, I] = x.shape;
+  } else {
+    if (inputs.ids instanceof Int32Array) {
+      ids = inputs.ids;
+      if (inputs.numSteps === undefined || inputs.batchSize === undefined) {
+        throw new Error(`fused ${cell}: token ids as an Int32Array need numSteps and batchSize`);
+      }
+      [T, B] = [inputs.numSteps, inputs.batchSize];
+    } else {
+      [T, B] = inputs.ids.shape;
+      ids = Int32Array.from(inputs.ids.dataSync());
+    }
+    I = inputs.numInputs;
+  }
+  const lstm = cell === "lstm";
+  const [y, h, c] = tf.tidy(() => {
+    const h0 = params.h0 ?? tf.zeros<tf.Rank.R2>([B, H]);
+    const c0 = lstm ? params.c0 ?? tf.zeros<tf.Rank.R2>([B, H]) : null;
+    // customGrad takes tensors only, and returns one tensor: [T, B, H] outputs, plus c_T as step T for the LSTM.
+    const tensors: tf.Tensor[] = [...(x ? [x] : []), h0, ...(c0 ? [c0] : []), params.W, params.U, params.b];
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const ts = args.slice(0, tensors.length) as tf.Tensor[];
+      let i = 0;
+      const xv = x ? f32(ts[i++]) : null;
+      const h0v = f32(ts[i++]);
+      const c0v = lstm ? f32(ts[i++]) : null;
+      const problem: FusedProblem = {
+        cell, T, B, I, H, x: xv, ids, h0: h0v, c0: c0v, W: f32(ts[i++]), U: f32(ts[i++]), b: f32(ts[i++]),
+      };
+      const fwd = fusedForward(k, problem);
+      let out: Float32Array = fwd.y;
+      if (lstm) {
+        out = new Float32Array((T + 1) * B * H);
+        out.set(fwd.y);
+        out.set(fwd.cT!, T * B * H);
+      }
+      const value = tf.tensor3d(out, [lstm ? T + 1 : T, B, H]);
+      const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+        const d = f32(dy);
+        const g = fusedBackward(k, problem, fwd.saved, d.subarray(0, T * B * H), null, lstm ? d.subarray(T * B * H) : null);
+        const grads: tf.Tensor[] = [];
+        if (x) grads.push(tf.tensor3d(g.dx!, [T, B, I]));
+        grads.push(tf.tensor2d(g.dh0, [B, H]));
+        if (lstm) grads.push(tf.tensor2d(g.dc0!, [B, H]));
+        grads.push(tf.tensor2d(g.dW, [I, G * H]), tf.tensor2d(g.dU, [H, G * H]), tf.tensor1d(g.db));
+        return grads;
+      };
+      return { value, gradFunc };
+    });
+    const all = op(...tensors) as tf.Tensor3D;
+    const y = lstm ? (all.slice([0, 0, 0], [T, B, H]) as tf.Tensor3D) : all;
+    const h = y.slice([T - 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
+    const c = lstm ? (all.slice([T, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D) : null;
+    return c ? [y, h, c] : [y, h];
+  }) as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?];
+  return { y, h, c: c ?? null };
+}
