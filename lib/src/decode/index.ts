@@ -1,2 +1,2 @@
 // Barrel of lib/src/decode: one `export * from "./file";` line per file.
-export {};
+export * from "./sampling";
