@@ -6,3 +6,4 @@ export * from "./gru";
 export * from "./lstm";
 export * from "./rnn-lm";
 export * from "./inspect";
+export * from "./grad-flow";
