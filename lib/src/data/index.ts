@@ -9,3 +9,4 @@ export * from "./batch-tensors";
 export * from "./perplexity";
 export * from "./paths";
 export * from "./text-file";
+export * from "./names";
