@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { FUSED_GATES, FusedCellType } from "./fused-core";
 import { fusedKernels, fusedWasmFailure } from "./fused-kernels";
 import { fusedRecurrent } from "./fused-op";
+import { fusedReference } from "./fused-reference";
 
 /** Deterministic values in [-scale, scale). */
 function randoms(n: number, seed: number, scale = 1): Float32Array {
@@ -14,45 +15,6 @@ function randoms(n: number, seed: number, scale = 1): Float32Array {
     out[i] = (s / 2 ** 31 - 1) * scale;
   }
   return out;
-}
-
-/** The oracle: the cell written step by step with tf ops (tf.layers' equations), differentiated by tfjs. */
-function reference(
-  cell: FusedCellType,
-  x: tf.Tensor3D,
-  h0: tf.Tensor2D,
-  c0: tf.Tensor2D | null,
-  W: tf.Tensor2D,
-  U: tf.Tensor2D,
-  b: tf.Tensor1D,
-): tf.Tensor[] {
-  const H = U.shape[0];
-  let h = h0;
-  let c = c0;
-  const ys: tf.Tensor2D[] = [];
-  const [T, B, I] = x.shape;
-  for (let t = 0; t < T; t++) {
-    // slice, not unstack: tfjs's unstack gradient fails for a single step.
-    const xt = x.slice([t, 0, 0], [1, B, I]).reshape([B, I]) as tf.Tensor2D;
-    const xw = xt.matMul(W).add(b);
-    if (cell === "lstm") {
-      const [i, f, g, o] = tf.split(xw.add(h.matMul(U)), 4, 1);
-      c = tf.sigmoid(f).mul(c!).add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D;
-      h = tf.sigmoid(o).mul(tf.tanh(c!));
-    } else if (cell === "gru") {
-      const [xz, xr, xh] = tf.split(xw, 3, 1);
-      const [uzr, uh] = tf.split(U, [2 * H, H], 1);
-      const [rz, rr] = tf.split(h.matMul(uzr), 2, 1);
-      const z = tf.sigmoid(xz.add(rz));
-      const r = tf.sigmoid(xr.add(rr));
-      const hh = tf.tanh(xh.add(r.mul(h).matMul(uh)));
-      h = z.mul(h).add(tf.scalar(1).sub(z).mul(hh)) as tf.Tensor2D;
-    } else {
-      h = tf.tanh(xw.add(h.matMul(U))) as tf.Tensor2D;
-    }
-    ys.push(h);
-  }
-  return [tf.stack(ys), h, ...(c ? [c] : [])];
 }
 
 interface Case {
@@ -123,7 +85,7 @@ function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<
     };
     const ref = (...args: tf.Tensor[]): tf.Tensor[] => {
       const a = split(args);
-      return reference(cell, a.x, a.h0, a.c0, a.W, a.U, a.b);
+      return fusedReference(cell, a.x, a.h0, a.c0, a.W, a.U, a.b);
     };
     const outF = fused(...vars);
     const outR = ref(...vars);

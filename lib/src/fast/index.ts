@@ -3,3 +3,6 @@ export * from "./wasm-kernels";
 export * from "./fused-kernels";
 export * from "./fused-core";
 export * from "./fused-op";
+export * from "./fused-reference";
+export * from "./fused-layers";
+export * from "./fused-block";
