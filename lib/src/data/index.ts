@@ -10,3 +10,6 @@ export * from "./perplexity";
 export * from "./paths";
 export * from "./text-file";
 export * from "./names";
+export * from "./sotu";
+export * from "./cmudict";
+export * from "./dates";
