@@ -1,11 +1,22 @@
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../backend";
+import { Vocab } from "../data/vocab";
+import { textBatchSource } from "../data/lm-batches";
+import { Trainer } from "../train/trainer";
+import { RNNLM, RNNLMScratch } from "./rnn-lm";
 import { GRU, GRUScratch, copyGRUWeights } from "./gru";
 
+// `npm test` sets RNNLAB_QUICK=1; the overfitting test pins its full budget.
+const savedQuick = process.env.RNNLAB_QUICK;
 before(async () => {
   await setupBackend();
+  process.env.RNNLAB_QUICK = "0";
+});
+after(() => {
+  if (savedQuick === undefined) delete process.env.RNNLAB_QUICK;
+  else process.env.RNNLAB_QUICK = savedQuick;
 });
 
 /** Largest |a - b| over all elements. */
@@ -151,4 +162,27 @@ test("bad sizes and wrongly shaped inputs or states give errors that say what to
     assert.throws(() => gru.forward(tf.zeros([2, 5, 3]) as tf.Tensor3D, []), /1 tensor/);
   });
   gru.dispose();
+});
+
+test("a GRU language model (scratch and concise) overfits a tiny corpus that needs memory", async () => {
+  // "abcabd" repeated: after "ab" comes c or d, depending on the letter three steps back. A model
+  // without memory is stuck at perplexity exp(2·ln 2 / 6) ≈ 1.26; one that remembers reaches ≈ 1.
+  const text = "abcabd".repeat(60);
+  const vocab = Vocab.build([...text]);
+  const V = vocab.size;
+  const data = textBatchSource(vocab.encode([...text]), { batchSize: 8, numSteps: 12, vocabSize: V, valFraction: 0.2 });
+  const models = [
+    new RNNLMScratch({ block: new GRUScratch({ numInputs: V, numHiddens: 16, sigma: 0.1, seed: 1 }), vocabSize: V, sigma: 0.1 }),
+    new RNNLM({ vocabSize: V, numHiddens: 16, block: new GRU({ numInputs: V, numHiddens: 16 }), seed: 1 }),
+  ];
+  for (const model of models) {
+    const trainer = new Trainer({ maxEpochs: 30, lr: 0.05, clipNorm: 1, listener: null });
+    const untrained = trainer.evaluate(model, data);
+    assert.ok(untrained > 3.5, `an untrained model guesses among 4 letters: ppl ${untrained}`);
+    const result = await trainer.fit(model, data);
+    assert.equal(result.stopped, undefined);
+    assert.ok(result.trainPerplexity < 1.1, `train ppl ${result.trainPerplexity}`);
+    assert.ok(result.valPerplexity < 1.1, `val ppl ${result.valPerplexity}`);
+    model.dispose();
+  }
 });

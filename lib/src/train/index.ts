@@ -2,3 +2,4 @@
 export * from "./progress";
 export * from "./clip";
 export * from "./trainer";
+export * from "./bakeoff";
