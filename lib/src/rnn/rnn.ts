@@ -10,6 +10,7 @@
  * @see notebooks/02-rnn.ipynb
  */
 import * as tf from "@tensorflow/tfjs";
+import { scaledOrthogonal } from "./grad-flow";
 import { RecurrentBlock, RecurrentState } from "./recurrent";
 
 /** Sizes and initialisation of a vanilla RNN block. */
@@ -126,8 +127,8 @@ export class RNNScratch implements RecurrentBlock {
 
 /**
  * The concise vanilla RNN on `tf.layers.simpleRNN` (tanh, with bias). `tf.layers` is batch-major, so
- * `forward` transposes in and out to keep the course's time-major layout. The layer's own initialisers
- * are used (Glorot-uniform `kernel`, orthogonal `recurrentKernel`, zero `bias`) unless weights are copied in.
+ * `forward` transposes in and out to keep the course's time-major layout. Its initialisation
+ * follows Keras: Glorot-uniform `kernel`, orthogonal `recurrentKernel` (made by {@link scaledOrthogonal}), zero `bias`.
  */
 export class RNN implements RecurrentBlock {
   readonly numInputs: number;
@@ -144,11 +145,18 @@ export class RNN implements RecurrentBlock {
       returnSequences: true,
       returnState: true,
       kernelInitializer: tf.initializers.glorotUniform({ seed: config.seed }),
-      recurrentInitializer: tf.initializers.orthogonal({ seed: config.seed }),
+      recurrentInitializer: "zeros", // replaced by an orthogonal matrix below
     });
     // Build the layer (and create its variables) by calling it once on a tiny batch.
     tf.tidy(() => {
       this.layer.apply(tf.zeros([1, 1, config.numInputs]));
+    });
+    // Orthogonal W_hh, as Keras does, from the lib's own seeded Gram–Schmidt: tfjs's orthogonal
+    // initializer warns on stderr for matrices over 2000 elements.
+    const Q = scaledOrthogonal(config.numHiddens, 1, config.seed ?? 0);
+    tf.tidy(() => {
+      const [kernel, , bias] = this.layer.getWeights();
+      this.layer.setWeights([kernel, tf.tensor2d(Float32Array.from(Q.data), [Q.rows, Q.cols]), bias]);
     });
   }
 

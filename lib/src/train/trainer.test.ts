@@ -63,7 +63,7 @@ test("a tiny corpus is overfit: scratch and concise models reach perplexity < 1.
   for (const model of [scratchLM(), new RNNLM({ vocabSize: 4, numHiddens: 16, seed: 1 })]) {
     const trainer = new Trainer({ maxEpochs: 60, lr: 0.05, clipNorm: 1, listener: null });
     const untrained = trainer.evaluate(model, data);
-    assert.ok(untrained > 3.5, `an untrained model guesses: ppl ${untrained}`);
+    assert.ok(untrained > 3, `an untrained model guesses (4 = uniform): ppl ${untrained}`);
     const result = await trainer.fit(model, data);
     assert.ok(result.trainPerplexity < 1.2, `train ppl ${result.trainPerplexity}`);
     assert.ok(result.valPerplexity < 1.2, `val ppl ${result.valPerplexity}`);
