@@ -13,3 +13,4 @@ export * from "./names";
 export * from "./sotu";
 export * from "./cmudict";
 export * from "./dates";
+export * from "./tang";
