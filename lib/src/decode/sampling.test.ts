@@ -109,6 +109,10 @@ test("generateText decodes characters and no tensors leak over 50 sampling calls
   const m = model();
   const text = generateText(m, vocab, "ab", { kind: "topP", p: 0.9 }, { maxLength: 8, seed: 1 });
   assert.match(text, /^ab[a-f]{8}$/);
+  const withBos = { ...vocab, bosId: 5, eosId: 4 };
+  const name = generateText(m, withBos, "", { kind: "greedy" }, { maxLength: 8, bos: true });
+  assert.equal(name, withBos.decode(greedy(m, [5], { maxLength: 8, eosId: 4 })).join(""));
+  assert.throws(() => generateText(m, vocab, "a", { kind: "greedy" }, { maxLength: 2, bos: true }), /needs a vocab with "<bos>"/);
   const before = tf.memory().numTensors;
   for (let i = 0; i < 50; i++) sampleTopP(m, [0, 1], { p: 0.9, maxLength: 5, seed: i });
   assert.equal(tf.memory().numTensors, before);

@@ -192,14 +192,28 @@ export function sampleTopP(model: LanguageModel, prefix: readonly number[], opts
 export interface TokenCodec {
   encode(tokens: readonly string[]): number[];
   decode(ids: ArrayLike<number>): string[];
+  readonly bosId?: number;
   readonly eosId?: number;
 }
 
+/** Options of {@link generateText}. */
+export interface GenerateTextOptions extends DecodeOptions {
+  /** Start with the vocabulary's `<bos>` before the prefix, as models trained on padded lines (names) expect. Default false. */
+  readonly bos?: boolean;
+}
+
 /**
- * Character-level convenience: encodes `prefix` letter by letter, decodes with `method`, and returns
- * the prefix followed by the generated text. Stops at the vocabulary's `<eos>` when it has one.
+ * Character-level convenience: encodes `prefix` letter by letter (after `<bos>` with `bos: true`),
+ * decodes with `method`, and returns the prefix followed by the generated text. Stops at the
+ * vocabulary's `<eos>` when it has one.
+ *
+ * ```ts
+ * generateText(model, vocab, "ma", { kind: "topK", k: 5 }, { maxLength: 20, bos: true, seed: 1 }); // e.g. "marina"
+ * ```
  */
-export function generateText(model: LanguageModel, vocab: TokenCodec, prefix: string, method: DecodeMethod, opts: Omit<DecodeOptions, "eosId"> & { readonly eosId?: number }): string {
-  const ids = decode(model, vocab.encode([...prefix]), method, { eosId: vocab.eosId, ...opts });
+export function generateText(model: LanguageModel, vocab: TokenCodec, prefix: string, method: DecodeMethod, opts: GenerateTextOptions): string {
+  if (opts.bos && vocab.bosId === undefined) throw new Error('generateText: bos: true needs a vocab with "<bos>"; build it with { reserved: ["<bos>", …] }.');
+  const start = opts.bos ? [vocab.bosId as number] : [];
+  const ids = decode(model, [...start, ...vocab.encode([...prefix])], method, { eosId: vocab.eosId, ...opts });
   return prefix + vocab.decode(ids).join("");
 }
