@@ -9,6 +9,14 @@ export function heapBase(): usize {
   return (__heap_base + 63) & ~63;
 }
 
+// a·b + c: one fused multiply-add when built with relaxed SIMD (fused-relaxed.wasm), else mul then add.
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 const KC: i32 = 256; // K-block: keeps a block of A in cache while B's column panels stream past.
 
 // C[M,N] (+)= A[M,K] @ B[K,N]. `acc` = 0 overwrites C, 1 adds to it.
@@ -24,14 +32,48 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: 
   }
 }
 
+// The same product for large operands: each K-block of B is first packed panel by panel (8 columns, kc rows,
+// contiguous) into `scratch` (kc·N floats), so the micro-kernel streams through memory in order.
+export function gemmPacked(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32, scratch: usize): void {
+  if (K == 0) {
+    if (acc == 0) memory.fill(c, 0, <usize>(M * N) << 2);
+    return;
+  }
+  const n8 = N & ~7;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    const bk = b + (<usize>(k0 * N) << 2);
+    for (let j = 0; j < n8; j += 8) {
+      let dst = scratch + (<usize>(j * kc) << 2);
+      let src = bk + (<usize>j << 2);
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        dst += 32;
+        src += <usize>N << 2;
+      }
+    }
+    const add = acc != 0 || k0 > 0;
+    gemmBlockP(a + (<usize>k0 << 2), bk, scratch, c, M, kc, N, K, add);
+  }
+}
+
 // One K-block: A is [M, kc] with row stride lda; B is [kc, N]; C is [M, N].
 function gemmBlock(a: usize, b: usize, c: usize, M: i32, kc: i32, N: i32, lda: i32, add: bool): void {
+  gemmBlockP(a, b, 0, c, M, kc, N, lda, add);
+}
+
+// `packed` = 0: B is read in place (row stride N); else panel j of B is at packed + j·kc floats, row stride 8.
+// @ts-ignore: decorator
+@inline
+function gemmBlockP(a: usize, b: usize, packed: usize, c: usize, M: i32, kc: i32, N: i32, lda: i32, add: bool): void {
   const n8 = N & ~7;
   const m4 = M & ~3;
   const sa = <usize>lda << 2;
-  const sb = <usize>N << 2;
+  const sb: usize = packed ? 32 : <usize>N << 2;
+  const sc = <usize>N << 2;
   for (let j = 0; j < n8; j += 8) {
-    const bj = b + (<usize>j << 2);
+    const bj = packed ? packed + (<usize>(j * kc) << 2) : b + (<usize>j << 2);
     let i = 0;
     for (; i < m4; i += 4) {
       const a0 = a + <usize>i * sa;
@@ -48,24 +90,24 @@ function gemmBlock(a: usize, b: usize, c: usize, M: i32, kc: i32, N: i32, lda: i
         const b1 = v128.load(pb, 16);
         const ko = <usize>k << 2;
         let s = v128.load32_splat(a0 + ko);
-        c00 = f32x4.add(c00, f32x4.mul(s, b0));
-        c01 = f32x4.add(c01, f32x4.mul(s, b1));
+        c00 = madd(s, b0, c00);
+        c01 = madd(s, b1, c01);
         s = v128.load32_splat(a1 + ko);
-        c10 = f32x4.add(c10, f32x4.mul(s, b0));
-        c11 = f32x4.add(c11, f32x4.mul(s, b1));
+        c10 = madd(s, b0, c10);
+        c11 = madd(s, b1, c11);
         s = v128.load32_splat(a2 + ko);
-        c20 = f32x4.add(c20, f32x4.mul(s, b0));
-        c21 = f32x4.add(c21, f32x4.mul(s, b1));
+        c20 = madd(s, b0, c20);
+        c21 = madd(s, b1, c21);
         s = v128.load32_splat(a3 + ko);
-        c30 = f32x4.add(c30, f32x4.mul(s, b0));
-        c31 = f32x4.add(c31, f32x4.mul(s, b1));
+        c30 = madd(s, b0, c30);
+        c31 = madd(s, b1, c31);
         pb += sb;
       }
       const pc = c + ((<usize>i * <usize>N + <usize>j) << 2);
       store8(pc, c00, c01, add);
-      store8(pc + sb, c10, c11, add);
-      store8(pc + 2 * sb, c20, c21, add);
-      store8(pc + 3 * sb, c30, c31, add);
+      store8(pc + sc, c10, c11, add);
+      store8(pc + 2 * sc, c20, c21, add);
+      store8(pc + 3 * sc, c30, c31, add);
     }
     for (; i < M; i++) {
       const a0 = a + <usize>i * sa;
@@ -73,8 +115,8 @@ function gemmBlock(a: usize, b: usize, c: usize, M: i32, kc: i32, N: i32, lda: i
       let pb = bj;
       for (let k = 0; k < kc; k++) {
         const s = v128.load32_splat(a0 + (<usize>k << 2));
-        c00 = f32x4.add(c00, f32x4.mul(s, v128.load(pb)));
-        c01 = f32x4.add(c01, f32x4.mul(s, v128.load(pb, 16)));
+        c00 = madd(s, v128.load(pb), c00);
+        c01 = madd(s, v128.load(pb, 16), c01);
         pb += sb;
       }
       store8(c + ((<usize>i * <usize>N + <usize>j) << 2), c00, c01, add);
@@ -88,7 +130,7 @@ function gemmBlock(a: usize, b: usize, c: usize, M: i32, kc: i32, N: i32, lda: i
       let pb = b + (<usize>j << 2);
       for (let k = 0; k < kc; k++) {
         s += load<f32>(a0 + (<usize>k << 2)) * load<f32>(pb);
-        pb += sb;
+        pb += sc;
       }
       const pc = c + ((<usize>i * <usize>N + <usize>j) << 2);
       store<f32>(pc, add ? load<f32>(pc) + s : s);

@@ -24,15 +24,23 @@ function main() {
   }
   fs.mkdirSync(OUT, { recursive: true });
   const src = path.join(LIB, "asm", "fused.ts");
-  const out = path.join(OUT, "fused.wasm");
-  // Rebuild only when the source is newer than the module.
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= fs.statSync(src).mtimeMs) return;
-  const args = [src, "--outFile", out, "-O3", "--enable", "simd", "--runtime", "stub", "--noAssert",
-    "--initialMemory", "16", "--exportStart", "_initialize"];
-  const r = spawnSync(asc, args, { stdio: "inherit" });
-  if (r.status !== 0) {
-    console.error("build-asm: compiling lib/asm/fused.ts failed");
-    process.exit(1);
+  // Two builds: plain SIMD (runs everywhere SIMD does) and relaxed SIMD (fused multiply-add), preferred when
+  // the engine accepts it.
+  const builds = [
+    { out: "fused.wasm", flags: ["--enable", "simd"] },
+    { out: "fused-relaxed.wasm", flags: ["--enable", "simd", "--enable", "relaxed-simd"] },
+  ];
+  for (const { out, flags } of builds) {
+    const file = path.join(OUT, out);
+    // Rebuild only when the source (or this script) is newer than the module.
+    const newest = Math.max(fs.statSync(src).mtimeMs, fs.statSync(__filename).mtimeMs);
+    if (fs.existsSync(file) && fs.statSync(file).mtimeMs >= newest) continue;
+    const args = [src, "--outFile", file, "-O3", ...flags, "--runtime", "stub", "--noAssert", "--initialMemory", "16"];
+    const r = spawnSync(asc, args, { stdio: "inherit" });
+    if (r.status !== 0) {
+      console.error(`build-asm: compiling lib/asm/fused.ts to ${out} failed`);
+      process.exit(1);
+    }
   }
 }
 

@@ -208,6 +208,10 @@ export function fusedBackward(
   const BH = B * H;
   const mem = new Arena(k);
   const at = (base: number, t: number, n: number): number => base + t * n * 4;
+  // Scratch for packing B in the large weight-gradient products.
+  const scratch = mem.alloc(256 * Math.max(GH, I));
+  const big = (a: number, b: number, c: number, M: number, K: number, N: number): void =>
+    k.gemmPacked(a, b, c, M, K, N, 0, scratch);
   const hs = mem.put(s.hs);
   const dY = mem.put(dy);
   const dZ = mem.alloc(T * B * GH); // gradients on the pre-activations
@@ -235,7 +239,7 @@ export function fusedBackward(
     }
     k.transpose(hs, HpT, T * B, H);
     const dUp = mem.alloc(H * GH);
-    k.gemm(HpT, dZ, dUp, H, T * B, GH, 0);
+    big(HpT, dZ, dUp, H, T * B, GH);
     dU = mem.take(dUp, H * GH);
   } else if (cell === "gru") {
     const gates = mem.put(s.gates!);
@@ -262,11 +266,11 @@ export function fusedBackward(
     }
     k.transpose(hs, HpT, T * B, H);
     const dUzr = mem.alloc(H * 2 * H);
-    k.gemm(HpT, dZR, dUzr, H, T * B, 2 * H, 0);
+    big(HpT, dZR, dUzr, H, T * B, 2 * H);
     const RHT = mem.alloc(H * T * B);
     k.transpose(rh, RHT, T * B, H);
     const dUh = mem.alloc(H * H);
-    k.gemm(RHT, dAH, dUh, H, T * B, H, 0);
+    big(RHT, dAH, dUh, H, T * B, H);
     const zrPart = mem.take(dUzr, H * 2 * H);
     const hPart = mem.take(dUh, H * H);
     dU = new Float32Array(H * GH);
@@ -285,7 +289,7 @@ export function fusedBackward(
     }
     k.transpose(hs, HpT, T * B, H);
     const dUp = mem.alloc(H * H);
-    k.gemm(HpT, dZ, dUp, H, T * B, H, 0);
+    big(HpT, dZ, dUp, H, T * B, H);
     dU = mem.take(dUp, H * H);
   }
   const dbp = mem.alloc(GH);
@@ -299,7 +303,7 @@ export function fusedBackward(
     const X = mem.put(p.x!);
     const XT = mem.alloc(I * T * B);
     k.transpose(X, XT, T * B, I);
-    k.gemm(XT, dZ, dWp, I, T * B, GH, 0); // dW = Xᵀ·dZ
+    big(XT, dZ, dWp, I, T * B, GH); // dW = Xᵀ·dZ
     const WT = mem.alloc(GH * I);
     k.transpose(mem.put(p.W), WT, I, GH);
     const dXp = mem.alloc(T * B * I);

@@ -23,6 +23,8 @@ export interface FusedKernels {
   i32(): Int32Array;
   /** `C[M,N] (+)= A[M,K] @ B[K,N]`; `acc` 0 overwrites, 1 adds. */
   gemm(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  /** {@link gemm} for large operands, packing B through `scratch` (room for `256·N` floats). */
+  gemmPacked(a: number, b: number, c: number, M: number, K: number, N: number, acc: number, scratch: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   addRows(dst: number, v: number, rows: number, cols: number): void;
   colSum(src: number, dst: number, rows: number, cols: number, acc: number): void;
@@ -75,6 +77,9 @@ export class JsFusedKernels implements FusedKernels {
         for (let j = 0; j < N; j++) m[ci + j] += s * m[bk + j];
       }
     }
+  }
+  gemmPacked(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void {
+    this.gemm(a, b, c, M, K, N, acc);
   }
   transpose(src: number, dst: number, rows: number, cols: number): void {
     const m = this.m;
@@ -281,20 +286,59 @@ interface WasmFusedKernels extends Omit<FusedKernels, "kind" | "base" | "ensure"
 
 let wasmKernels: FusedKernels | null | undefined;
 let wasmFailure = "";
+let wasmVariant: "relaxed-simd" | "simd" | null = null;
 let jsKernels: FusedKernels | undefined;
 
-/** Loads `fused.wasm` once. `null` (with {@link fusedWasmFailure} saying why) when it cannot load. */
+/** Path of the relaxed-SIMD build (fused multiply-add). */
+export const FUSED_RELAXED_WASM_PATH = path.join(__dirname, "fused-relaxed.wasm");
+
+/**
+ * Node 20's V8 (11.3) accepts relaxed SIMD only behind a flag. It can be set at run time; the module is
+ * validated afterwards, and the plain-SIMD build is used whenever that fails.
+ */
+function relaxedBytes(): Buffer | null {
+  if (!fs.existsSync(FUSED_RELAXED_WASM_PATH)) return null;
+  const bytes = fs.readFileSync(FUSED_RELAXED_WASM_PATH);
+  if (WebAssembly.validate(bytes)) return bytes;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    (require("v8") as typeof import("v8")).setFlagsFromString("--experimental-wasm-relaxed-simd");
+  } catch {
+    return null;
+  }
+  return WebAssembly.validate(bytes) ? bytes : null;
+}
+
+/** Loads the kernels once: relaxed SIMD if the engine takes it, else SIMD. `null` when neither loads. */
 function loadWasm(): FusedKernels | null {
   if (wasmKernels !== undefined) return wasmKernels;
-  try {
-    const module = new WebAssembly.Module(fs.readFileSync(FUSED_WASM_PATH));
-    const instance = new WebAssembly.Instance(module, {});
-    wasmKernels = new WasmFusedKernels(instance.exports as unknown as WasmExports);
-  } catch (err) {
-    wasmFailure = String((err as Error).message ?? err).split("\n")[0];
-    wasmKernels = null;
+  const want = (process.env[FUSED_ENV] ?? "").trim().toLowerCase();
+  const tries: ["relaxed-simd" | "simd", () => Buffer | null][] = [
+    ["relaxed-simd", relaxedBytes],
+    ["simd", () => fs.readFileSync(FUSED_WASM_PATH)],
+  ];
+  wasmKernels = null;
+  for (const [variant, read] of tries) {
+    if (want === "simd" && variant === "relaxed-simd") continue;
+    try {
+      const bytes = read();
+      if (!bytes) continue;
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+      wasmKernels = new WasmFusedKernels(instance.exports as unknown as WasmExports);
+      wasmVariant = variant;
+      wasmFailure = "";
+      break;
+    } catch (err) {
+      wasmFailure = String((err as Error).message ?? err).split("\n")[0];
+    }
   }
   return wasmKernels;
+}
+
+/** Which wasm build computes: `"relaxed-simd"` (fused multiply-add), `"simd"`, or `null` (JS fallback). */
+export function fusedWasmVariant(): "relaxed-simd" | "simd" | null {
+  loadWasm();
+  return wasmVariant;
 }
 
 /** Why the wasm kernels are not used (empty when they are). */
@@ -303,7 +347,7 @@ export function fusedWasmFailure(): string {
   return wasmFailure;
 }
 
-/** Environment variable: `RNNLAB_FUSED=js` forces the plain-JS kernels. */
+/** Environment variable: `RNNLAB_FUSED=js` forces the plain-JS kernels, `simd` the wasm build without FMA. */
 export const FUSED_ENV = "RNNLAB_FUSED";
 
 /**

@@ -1,0 +1,170 @@
+// Fast RNN training without native TensorFlow, side by side: chars/s of one char-level training step
+// (one-hot or fused token inputs, vocabulary 27 → RNN/GRU/LSTM → dense → softmax cross-entropy → Adam) for
+//   (a) tf.layers on the stock wasm backend,
+//   (b) tf.layers on the patched wasm backend (lib/src/fast/wasm-kernels.ts),
+//   (c) rnnlab's fused layers (wasm SIMD, lib/asm/fused.ts),
+//   (d) PyTorch on the CPU (bench/torch_ref.py), when /usr/bin/python3 can import torch; best of 1 and 2 threads.
+// Each column runs in its own process; the figure is the median step after warm-up.
+//
+//   node bench/fast.js            # the table
+//   node bench/fast.js --steps 20 # more measured steps
+"use strict";
+const { spawnSync } = require("child_process");
+const path = require("path");
+
+const VOCAB = 27;
+const SIZES = [
+  { H: 128, B: 64, T: 40 },
+  { H: 64, B: 32, T: 20 },
+];
+const CELLS = ["rnn", "gru", "lstm"];
+const WARMUP = 3;
+
+function argValue(name, dflt) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Worker: times one column (mode a, b or c) for every cell and size; prints one JSON line each. */
+async function worker(mode, steps) {
+  if (mode === "a") process.env.RNNLAB_WASM_PATCH = "0";
+  const rnnlab = require(path.join(__dirname, "..", "lib", "dist"));
+  const tf = require("@tensorflow/tfjs");
+  const info = await rnnlab.setupBackend("wasm");
+  if ((mode === "a") !== (info.patchedKernels.length === 0)) throw new Error(`mode ${mode}: patch state is wrong`);
+  for (const { H, B, T } of SIZES) {
+    for (const cell of CELLS) {
+      const ids = new Int32Array((T + 1) * B).map((_, i) => (i * 7919 + 13) % VOCAB);
+      const opt = tf.train.adam(1e-3);
+      let step;
+      let dispose;
+      if (mode === "c") {
+        const G = { rnn: 1, gru: 3, lstm: 4 }[cell];
+        const W = tf.variable(tf.randomNormal([VOCAB, G * H], 0, 0.1));
+        const U = tf.variable(tf.randomNormal([H, G * H], 0, 0.1));
+        const b = tf.variable(tf.zeros([G * H]));
+        const Wout = tf.variable(tf.randomNormal([H, VOCAB], 0, 0.1));
+        const bout = tf.variable(tf.zeros([VOCAB]));
+        const X = tf.tensor2d(ids.subarray(0, T * B), [T, B], "int32"); // time-major token ids
+        const Y = tf.oneHot(tf.tensor1d(ids.subarray(B), "int32"), VOCAB);
+        step = () =>
+          opt.minimize(
+            () => {
+              const { y } = rnnlab.fusedRecurrent(cell, { ids: X, numInputs: VOCAB }, { W, U, b });
+              const logits = y.reshape([T * B, H]).matMul(Wout).add(bout);
+              return tf.losses.softmaxCrossEntropy(Y, logits);
+            },
+            true,
+            [W, U, b, Wout, bout],
+          );
+        dispose = () => tf.dispose([W, U, b, Wout, bout, X, Y]);
+      } else {
+        const args = { units: H, returnSequences: true, inputShape: [T, VOCAB] };
+        const layer =
+          cell === "rnn"
+            ? tf.layers.simpleRNN(args)
+            : tf.layers[cell]({ ...args, recurrentActivation: "sigmoid" });
+        const model = tf.sequential({ layers: [layer, tf.layers.dense({ units: VOCAB })] });
+        const X = tf.tidy(() => tf.oneHot(tf.tensor2d(ids.subarray(0, T * B), [B, T], "int32"), VOCAB).toFloat());
+        const Y = tf.tidy(() => tf.oneHot(tf.tensor2d(ids.subarray(B), [B, T], "int32"), VOCAB));
+        step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(Y, model.apply(X)), true);
+        dispose = () => {
+          tf.dispose([X, Y]);
+          model.dispose();
+        };
+      }
+      const times = [];
+      for (let i = 0; i < WARMUP + steps; i++) {
+        const t0 = performance.now();
+        const loss = step();
+        loss.dataSync();
+        loss.dispose();
+        if (i >= WARMUP) times.push(performance.now() - t0);
+      }
+      opt.dispose();
+      dispose();
+      const ms = median(times);
+      console.log(JSON.stringify({ mode, cell, H, B, T, ms, chars_per_s: (B * T) / (ms / 1000), tensors: tf.memory().numTensors }));
+    }
+  }
+}
+
+function runColumn(cmd, args, env) {
+  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) return { error: (r.stderr || r.error || "").toString().trim().split("\n").slice(-3).join(" ") };
+  return { rows: r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)) };
+}
+
+function torchAvailable() {
+  const r = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+function main() {
+  const steps = Number(argValue("--steps", "10"));
+  const key = (r) => `${r.cell} H${r.H}/B${r.B}/T${r.T}`;
+  const cols = {};
+  for (const mode of ["a", "b", "c"]) {
+    process.stderr.write(`bench: column (${mode}) …\n`);
+    const res = runColumn(process.execPath, [__filename, "--worker", mode, "--steps", String(steps)], {});
+    if (res.error) {
+      console.error(`bench: column (${mode}) failed: ${res.error}`);
+      process.exit(1);
+    }
+    cols[mode] = Object.fromEntries(res.rows.map((r) => [key(r), r]));
+  }
+  let torchNote = "";
+  if (torchAvailable()) {
+    const best = {};
+    for (const threads of ["1", "2"]) {
+      process.stderr.write(`bench: column (d) PyTorch, ${threads} thread(s) …\n`);
+      const res = runColumn("/usr/bin/python3", [path.join(__dirname, "torch_ref.py"), String(steps)], { OMP_NUM_THREADS: threads });
+      if (res.error) {
+        torchNote = `PyTorch failed: ${res.error}`;
+        continue;
+      }
+      for (const r of res.rows) {
+        const k = key(r);
+        if (!best[k] || r.chars_per_s > best[k].chars_per_s) best[k] = { ...r, threads };
+      }
+    }
+    cols.d = best;
+  } else {
+    torchNote = "(d) skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)";
+  }
+
+  const fmt = (x) => (x == null ? "—" : Math.round(x).toLocaleString("en-US"));
+  const ratio = (x, y) => (x == null || y == null ? "—" : (x / y).toFixed(2) + "×");
+  const header = ["cell", "size", "(a) tf.layers wasm", "(b) tf.layers patched", "(b)/(a)", "(c) fused", "(d) PyTorch", "(c)/(d)"];
+  const rows = [];
+  for (const { H, B, T } of SIZES) {
+    for (const cell of CELLS) {
+      const k = `${cell} H${H}/B${B}/T${T}`;
+      const [a, b, c, d] = ["a", "b", "c", "d"].map((m) => cols[m] && cols[m][k] && cols[m][k].chars_per_s);
+      const th = cols.d && cols.d[k] ? ` (${cols.d[k].threads}T)` : "";
+      rows.push([cell, `H${H}/B${B}/T${T}`, fmt(a), fmt(b), ratio(b, a), fmt(c), fmt(d) + th, ratio(c, d)]);
+    }
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => "| " + cells.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
+  console.log(`chars/s per training step (median of ${steps} after ${WARMUP} warm-up; vocab ${VOCAB}; Adam)`);
+  console.log(line(header));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const r of rows) console.log(line(r));
+  if (torchNote) console.log(torchNote);
+}
+
+if (process.argv.includes("--worker")) {
+  worker(argValue("--worker"), Number(argValue("--steps", "10"))).catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    process.exit(1);
+  });
+} else {
+  main();
+}
