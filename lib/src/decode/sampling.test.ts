@@ -6,7 +6,7 @@ import { Rng } from "../data/rng";
 import { RNNScratch } from "../rnn/rnn";
 import { RNNLMScratch } from "../rnn/rnn-lm";
 import {
-  decode, entropyBits, entropyVsTemperature, generateText, greedy, nextTokenProbs, sampleIndex, sampleTemperature,
+  decode, nextTokenLogits, entropyBits, entropyVsTemperature, generateText, greedy, nextTokenProbs, sampleIndex, sampleTemperature,
   sampleTopK, sampleTopP, softmaxTemperature, topKFilter, topPFilter,
 } from "./sampling";
 
@@ -113,8 +113,12 @@ test("generateText decodes characters and no tensors leak over 50 sampling calls
   const name = generateText(m, withBos, "", { kind: "greedy" }, { maxLength: 8, bos: true });
   assert.equal(name, withBos.decode(greedy(m, [5], { maxLength: 8, eosId: 4 })).join(""));
   assert.throws(() => generateText(m, vocab, "a", { kind: "greedy" }, { maxLength: 2, bos: true }), /needs a vocab with "<bos>"/);
+  assert.deepEqual(nextTokenProbs(nextTokenLogits(m, [0, 1]), { kind: "greedy" }).indexOf(1), greedy(m, [0, 1], { maxLength: 1 })[0]);
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 50; i++) sampleTopP(m, [0, 1], { p: 0.9, maxLength: 5, seed: i });
+  for (let i = 0; i < 50; i++) {
+    sampleTopP(m, [0, 1], { p: 0.9, maxLength: 5, seed: i });
+    nextTokenLogits(m, [2]);
+  }
   assert.equal(tf.memory().numTensors, before);
   m.dispose();
 });

@@ -139,6 +139,14 @@ function step(model: LanguageModel, ids: readonly number[], state: tf.Tensor2D[]
   return [last, newState];
 }
 
+/** The logits of the token that would follow `prefix` (ids), `[vocabSize]`; no tensors are left behind. */
+export function nextTokenLogits(model: LanguageModel, prefix: readonly number[]): Float32Array {
+  if (prefix.length === 0) throw new Error("nextTokenLogits: the prefix is empty; give at least one token (e.g. the <bos> id).");
+  const [logits, state] = step(model, prefix, undefined);
+  tf.dispose(state);
+  return logits;
+}
+
 /**
  * Generates up to `maxLength` new token ids after `prefix`, choosing each with `method`.
  * Returns only the new ids (without the prefix, and without the `<eos>` that stopped it).
