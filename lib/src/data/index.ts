@@ -14,3 +14,6 @@ export * from "./sotu";
 export * from "./cmudict";
 export * from "./dates";
 export * from "./tang";
+export * from "./ngrams";
+export * from "./shape-diagrams";
+export * from "./exercise";

@@ -74,3 +74,16 @@ test("bad input: too short a text, bad sizes, bad ids", () => {
   assert.throws(() => textBatchSource(positions(100), { batchSize: 2, numSteps: 20, valFraction: 0.1 }), /validation part \(10 tokens\)/);
   assert.throws(() => textBatchSource(positions(100), { batchSize: 2, numSteps: 5, vocabSize: 10 }), /does not fit vocabSize 10/);
 });
+
+test("windowGrid marks each token with the batch that uses it, NaN where unused", async () => {
+  const { windowGrid } = await import("./lm-batches");
+  const w = lmWindows(50, { batchSize: 2, numSteps: 4 }, new Rng(3));
+  const grid = windowGrid(50, w, 10);
+  assert.equal(grid.length, 5);
+  assert.ok(grid.every((r) => r.length === 10));
+  const flat = grid.flat();
+  for (let i = 0; i < w.starts.length; i++) {
+    for (const s of w.starts[i]) for (let t = 0; t < 4; t++) assert.equal(flat[s + t], i);
+  }
+  assert.equal(flat.filter((v) => !Number.isNaN(v)).length, w.starts.length * 2 * 4);
+});

@@ -189,3 +189,21 @@ export function textBatchSource(ids: ArrayLike<number>, opts: TextBatchSourceOpt
     },
   };
 }
+
+/**
+ * A picture of {@link lmWindows}: token positions `0 … numTokens-1` laid out row by row, `width` per row;
+ * each cell holds the index of the batch whose input `X` contains that token, or `NaN` when no batch
+ * uses it this epoch. Draw it with `heatmap(windowGrid(...))`.
+ */
+export function windowGrid(numTokens: number, windows: LMWindows, width: number): number[][] {
+  if (!Number.isInteger(width) || width < 1) throw new Error(`windowGrid: width must be a positive integer, got ${width}.`);
+  const owner = new Float64Array(numTokens).fill(NaN);
+  windows.starts.forEach((rowStarts, i) => {
+    for (const s of rowStarts) for (let t = 0; t < windows.numSteps; t++) if (s + t < numTokens) owner[s + t] = i;
+  });
+  const rows: number[][] = [];
+  for (let r = 0; r * width < numTokens; r++) rows.push(Array.from(owner.subarray(r * width, Math.min(numTokens, (r + 1) * width))));
+  const last = rows[rows.length - 1];
+  while (last.length < width) last.push(NaN);
+  return rows;
+}

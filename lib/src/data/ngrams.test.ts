@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { checkExercise } from "./exercise";
+import { ngramCounts, ngramGrowth, ngramPerplexity, topNgrams } from "./ngrams";
+import { sequenceShapeSvg, sequenceShapesSvg } from "./shape-diagrams";
+import { charTokens } from "./tokenize";
+
+test("n-gram counts and growth on a known text", () => {
+  const t = charTokens("abab");
+  assert.deepEqual([...ngramCounts(t, 2).entries()], [["a b", 2], ["b a", 1]]);
+  assert.deepEqual(topNgrams(charTokens("aaab"), 1, 1), [["a", 3]]);
+  const g = ngramGrowth(charTokens("abcabd"), 3);
+  assert.deepEqual(g.map((r) => r.distinct), [4, 4, 4]);
+  assert.deepEqual(g.map((r) => r.seenOnce), [2, 3, 4]);
+  assert.equal(g[0].coverage, 1);
+  assert.equal(g[1].coverage, 4 / 16);
+  assert.throws(() => ngramCounts(t, 0), /n must be a positive integer/);
+});
+
+test("n-gram perplexity: uniform baseline, deterministic text, smoothing", () => {
+  // A unigram model with huge alpha is uniform: perplexity = vocabulary size.
+  assert.ok(Math.abs(ngramPerplexity([0, 1, 2, 3], [3, 2, 1, 0], { n: 1, vocabSize: 4, alpha: 1e9 }) - 4) < 1e-6);
+  // "0 1 0 1 …" is perfectly predictable from one token of context: bigram perplexity → 1 without smoothing.
+  const alt = Array.from({ length: 200 }, (_, i) => i % 2);
+  assert.equal(ngramPerplexity(alt, alt, { n: 2, vocabSize: 2, alpha: 0 }), 1);
+  assert.ok(ngramPerplexity(alt, alt, { n: 1, vocabSize: 2, alpha: 0 }) > 1.99);
+  // Without smoothing an unseen token has probability 0: infinite perplexity.
+  assert.equal(ngramPerplexity([0, 0, 1], [2, 0], { n: 1, vocabSize: 3, alpha: 0 }), Infinity);
+  assert.throws(() => ngramPerplexity([0], [0], { n: 2, vocabSize: 1 }), /shorter than one 2-gram/);
+  assert.throws(() => ngramPerplexity([0], [0], { n: 1, vocabSize: 0 }), /vocabSize/);
+});
+
+test("shape diagrams are SVG with one input/output box per step as the shape says", () => {
+  const count = (svg: string, fill: string) => svg.split(`fill="${fill}"`).length - 1;
+  const m2o = sequenceShapeSvg("many-to-one");
+  assert.match(m2o, /^<svg[^>]*>.*<\/svg>$/s);
+  assert.equal(count(m2o, "#8fb8e8"), 4, "four inputs");
+  assert.equal(count(m2o, "#ef9a9a"), 1, "one output");
+  assert.equal(count(sequenceShapeSvg("one-to-many"), "#8fb8e8"), 1);
+  assert.equal(count(sequenceShapeSvg("encoder-decoder"), "#f6c667"), 3, "three decoder steps");
+  assert.equal(sequenceShapesSvg().split("<svg").length - 1, 4);
+  assert.throws(() => sequenceShapeSvg("two-to-two" as "many-to-one"), /unknown shape/);
+});
+
+test("checkExercise prints ✓, ✗ with a hint, or 'not answered yet', and never throws", () => {
+  const lines: string[] = [];
+  const orig = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+  try {
+    assert.equal(checkExercise("a", 28.0000001, 28, "h"), true);
+    assert.equal(checkExercise("b", 27, 28, "think uniform"), false);
+    assert.equal(checkExercise("c", undefined, 28, "h"), false);
+    assert.equal(checkExercise("d", ["x", 1], ["x", 1], "h"), true);
+    assert.equal(checkExercise("e", Infinity, Infinity, "h"), true);
+  } finally {
+    console.log = orig;
+  }
+  assert.deepEqual(lines.map((l) => l.slice(0, 1)), ["✓", "✗", "…", "✓", "✓"]);
+  assert.match(lines[1], /Hint: think uniform/);
+});
