@@ -17,3 +17,4 @@ export * from "./tang";
 export * from "./ngrams";
 export * from "./shape-diagrams";
 export * from "./exercise";
+export * from "./corpus-stats";

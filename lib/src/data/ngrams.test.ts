@@ -58,3 +58,8 @@ test("checkExercise prints ✓, ✗ with a hint, or 'not answered yet', and neve
   assert.deepEqual(lines.map((l) => l.slice(0, 1)), ["✓", "✗", "…", "✓", "✓"]);
   assert.match(lines[1], /Hint: think uniform/);
 });
+
+test("corpusSizes counts code points, not UTF-16 units", async () => {
+  const { corpusSizes } = await import("./corpus-stats");
+  assert.deepEqual(corpusSizes("t", ["ab", "𠀀a"]), { corpus: "t", items: 2, characters: 4, vocabulary: 3 });
+});

@@ -37,13 +37,35 @@ export interface NgramGrowthRow {
   readonly coverage: number;
 }
 
+/**
+ * Counts of the n-grams of an id sequence, keyed by a number (`Σ idₖ·baseᵏ`), which is far faster than
+ * string keys. Needs `base^n < 2^53`; returns `undefined` when that does not hold.
+ */
+function numericNgramCounts(ids: ArrayLike<number>, n: number, base: number): Map<number, number> | undefined {
+  if (Math.pow(base, n) >= Number.MAX_SAFE_INTEGER) return undefined;
+  const counts = new Map<number, number>();
+  for (let i = 0; i + n <= ids.length; i++) {
+    let key = 0;
+    for (let k = 0; k < n; k++) key = key * base + ids[i + k];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Distinct n-grams for `n = 1 … maxN`: the explosion that makes counting impractical. */
 export function ngramGrowth(tokens: readonly string[], maxN: number): NgramGrowthRow[] {
   if (tokens.length === 0) throw new Error("ngramGrowth: no tokens; is the text empty?");
-  const types = new Set(tokens).size;
+  const index = new Map<string, number>();
+  const ids = new Int32Array(tokens.length);
+  tokens.forEach((t, i) => {
+    let id = index.get(t);
+    if (id === undefined) index.set(t, (id = index.size));
+    ids[i] = id;
+  });
+  const types = index.size;
   const rows: NgramGrowthRow[] = [];
   for (let n = 1; n <= maxN; n++) {
-    const counts = ngramCounts(tokens, n, "\u0001");
+    const counts: Map<number | string, number> = numericNgramCounts(ids, n, types) ?? ngramCounts(tokens, n, "\u0001");
     let once = 0;
     for (const c of counts.values()) if (c === 1) once++;
     rows.push({ n, distinct: counts.size, seenOnce: once, coverage: counts.size / Math.pow(types, n) });
@@ -72,9 +94,16 @@ export function ngramPerplexity(train: ArrayLike<number>, test: ArrayLike<number
   if (!Number.isInteger(V) || V < 1) throw new Error(`ngramPerplexity: vocabSize must be a positive integer, got ${V}.`);
   if (!(alpha >= 0)) throw new Error(`ngramPerplexity: alpha must be >= 0, got ${alpha}.`);
   if (test.length < n) throw new Error(`ngramPerplexity: the test text (${test.length} tokens) is shorter than one ${n}-gram.`);
-  const key = (ids: ArrayLike<number>, from: number, len: number): string => Array.prototype.slice.call(ids, from, from + len).join(",");
-  const full = new Map<string, number>();
-  const ctx = new Map<string, number>();
+  const numeric = Math.pow(V, n) < Number.MAX_SAFE_INTEGER;
+  // Key of the window of `len` ids starting at `from`: a number when it fits, else a string.
+  const key = (ids: ArrayLike<number>, from: number, len: number): number | string => {
+    if (!numeric) return Array.prototype.slice.call(ids, from, from + len).join(",");
+    let k = 0;
+    for (let j = 0; j < len; j++) k = k * V + ids[from + j];
+    return k;
+  };
+  const full = new Map<number | string, number>();
+  const ctx = new Map<number | string, number>();
   for (let i = 0; i + n <= train.length; i++) {
     const c = key(train, i, n - 1);
     const f = key(train, i, n);
