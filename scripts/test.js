@@ -54,6 +54,7 @@ const SUITES = {
   },
   notebooks: (extra) => ({ cmd: jupyterPython(), args: [path.join(ROOT, "tests", "run_notebooks.py"), ...extra] }),
   server: () => ({ cmd: jupyterPython(), args: [path.join(ROOT, "tests", "server_smoke.py")] }),
+  browser: () => ({ cmd: process.execPath, args: [path.join(ROOT, "tests", "browser.test.js")] }),
 };
 
 function lastCount(output) {

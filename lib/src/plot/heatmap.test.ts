@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import type { HeatmapData } from "plotly.js-dist";
-import { heatmap } from "./heatmap";
+import { DIVERGING_COLORSCALE, heatmap } from "./heatmap";
 
 type Trace = Partial<HeatmapData>;
 
@@ -19,7 +19,9 @@ test("heatmap keeps the matrix, labels columns by tick text so repeated characte
   assert.equal(fig.layout.yaxis?.autorange, "reversed");
   assert.equal(t.zmin, -1);
   assert.equal(t.zmax, 1);
-  assert.equal(t.colorscale, "RdBu");
+  assert.equal(t.colorscale, DIVERGING_COLORSCALE);
+  const asym = heatmap([[-0.5, 2]]).data[0] as Trace;
+  assert.deepEqual([asym.zmin, asym.zmax], [-2, 2], "signed data: a range symmetric about 0");
 });
 
 test("heatmap accepts a rank-2 tensor and rejects other ranks", () => {

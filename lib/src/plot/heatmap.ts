@@ -27,13 +27,20 @@ export interface HeatmapConfig {
   readonly zmin?: number;
   /** Value mapped to the top of the colour scale (default: the data's maximum). */
   readonly zmax?: number;
-  /** A plotly colour scale name; default `"RdBu"` (reversed: red high) when `zmin < 0`, else `"Viridis"`. */
+  /** A plotly colour scale name; default {@link DIVERGING_COLORSCALE} (symmetric about 0) for signed data, else `"Viridis"`. */
   readonly colorscale?: string;
   /** Row 0 at the top, like a matrix (default true). */
   readonly rowsTopDown?: boolean;
   /** Height in pixels; default grows with the number of rows. */
   readonly height?: number;
 }
+
+/** Blue (−) through white (0) to red (+): the colours of {@link coloredText}, for signed values. */
+export const DIVERGING_COLORSCALE: [number, string][] = [
+  [0, "rgb(31,119,180)"],
+  [0.5, "rgb(255,255,255)"],
+  [1, "rgb(214,39,40)"],
+];
 
 /** A matrix given as nested arrays or as a rank-2 tensor. */
 export type Matrix = readonly ArrayLike<number>[] | tf.Tensor;
@@ -76,9 +83,13 @@ export function heatmap(z: Matrix, config: HeatmapConfig = {}): PlotFigure {
     throw new Error(`heatmap: ${yLabels.length} yLabels for ${rows.length} rows; give one label per row.`);
   }
   const finite = values.flat().filter((v): v is number => v !== null);
-  const lo = config.zmin ?? (finite.length ? Math.min(...finite) : 0);
-  const hi = config.zmax ?? (finite.length ? Math.max(...finite) : 1);
-  const signed = lo < 0;
+  const dataMin = finite.length ? Math.min(...finite) : 0;
+  const dataMax = finite.length ? Math.max(...finite) : 1;
+  const signed = (config.zmin ?? dataMin) < 0;
+  // Signed data gets a range symmetric about 0, so that white means exactly 0.
+  const bound = Math.max(Math.abs(dataMin), Math.abs(dataMax));
+  const lo = config.zmin ?? (signed ? -bound : dataMin);
+  const hi = config.zmax ?? (signed ? bound : dataMax);
   const xs = values[0].map((_, j) => j);
   const ys = values.map((_, i) => i);
   const trace: Partial<HeatmapData> = {
@@ -88,8 +99,7 @@ export function heatmap(z: Matrix, config: HeatmapConfig = {}): PlotFigure {
     y: ys,
     zmin: lo,
     zmax: hi,
-    colorscale: config.colorscale ?? (signed ? "RdBu" : "Viridis"),
-    reversescale: config.colorscale === undefined && signed,
+    colorscale: config.colorscale ?? (signed ? DIVERGING_COLORSCALE : "Viridis"),
     hoverongaps: false,
   };
   const ticks = (labels: readonly (string | number)[] | undefined, n: number) =>

@@ -7,3 +7,4 @@ export * from "./colored-text";
 export * from "./table";
 export * from "./show";
 export * from "./board";
+export * from "./sine-demo";
