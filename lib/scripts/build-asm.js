@@ -16,6 +16,8 @@ function findAsc() {
   return null;
 }
 
+const SHARED = ["--enable", "threads", "--importMemory", "--sharedMemory", "--maximumMemory", "32768"];
+
 function main() {
   const asc = findAsc();
   if (!asc) {
@@ -29,6 +31,9 @@ function main() {
   const builds = [
     { out: "fused.wasm", flags: ["--enable", "simd"] },
     { out: "fused-relaxed.wasm", flags: ["--enable", "simd", "--enable", "relaxed-simd"] },
+    // Shared-memory twins for the threaded kernels (lib/src/fast/fused-threads.ts).
+    { out: "fused-shared.wasm", flags: ["--enable", "simd", ...SHARED] },
+    { out: "fused-relaxed-shared.wasm", flags: ["--enable", "simd", "--enable", "relaxed-simd", ...SHARED] },
   ];
   for (const { out, flags } of builds) {
     const file = path.join(OUT, out);

@@ -129,6 +129,7 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
   const G = FUSED_GATES[cell];
   const GH = G * H;
   const BH = B * H;
+  const par = fusedParallel(k, p);
   const mem = new Arena(k);
   const W = mem.put(p.W);
   const b = mem.put(p.b);
@@ -137,57 +138,67 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
   k.f32().set(p.h0, hs >> 2);
   // Input projection for all steps at once: Z = X·W + b.
   if (p.ids) k.gatherRows(W, mem.put(p.ids), Z, T * B, GH);
-  else k.gemm(mem.put(p.x!), W, Z, T * B, I, GH, 0);
+  else par.rows({ fn: "gemm", a: mem.put(p.x!), b: W, c: Z, M: T * B, K: I, N: GH, acc: 0 });
   k.addRows(Z, b, T * B, GH);
-  const at = (base: number, t: number, n: number): number => base + t * n * 4;
-  let cs = 0;
-  let tcs = 0;
-  let rh = 0;
+  const job: FusedForwardJob = { fn: "forward", cell, T, B, H, b0: 0, b1: B, Z, hs, U: 0, Uzr: 0, Uh: 0, cs: 0, tcs: 0, rh: 0, zr: 0, hhPre: 0 };
   if (cell === "lstm") {
-    const U = mem.put(p.U);
-    cs = mem.alloc((T + 1) * BH);
-    tcs = mem.alloc(T * BH);
-    k.f32().set(p.c0!, cs >> 2);
-    for (let t = 0; t < T; t++) {
-      const z = at(Z, t, B * GH);
-      k.gemm(at(hs, t, BH), U, z, B, H, GH, 1); // z += h_{t−1}·U
-      k.lstmForwardStep(z, at(cs, t, BH), at(cs, t + 1, BH), at(tcs, t, BH), at(hs, t + 1, BH), B, H);
-    }
+    job.U = mem.put(p.U);
+    job.cs = mem.alloc((T + 1) * BH);
+    job.tcs = mem.alloc(T * BH);
+    k.f32().set(p.c0!, job.cs >> 2);
   } else if (cell === "gru") {
     const [uzr, uh] = splitGruU(p.U, H);
-    const Uzr = mem.put(uzr);
-    const Uh = mem.put(uh);
-    rh = mem.alloc(T * BH);
-    const zr = mem.alloc(B * 2 * H);
-    const hhPre = mem.alloc(BH);
-    for (let t = 0; t < T; t++) {
-      const z = at(Z, t, B * GH);
-      const hPrev = at(hs, t, BH);
-      k.gemm(hPrev, Uzr, zr, B, H, 2 * H, 0); // [B, 2H] = h_{t−1}·U_zr
-      k.gruForwardA(z, zr, hPrev, z, at(rh, t, BH), B, H);
-      k.gemm(at(rh, t, BH), Uh, hhPre, B, H, H, 0); // [B, H] = (r⊙h_{t−1})·U_h
-      k.gruForwardB(z, hhPre, hPrev, z, at(hs, t + 1, BH), B, H);
-    }
+    job.Uzr = mem.put(uzr);
+    job.Uh = mem.put(uh);
+    job.rh = mem.alloc(T * BH);
+    job.zr = mem.alloc(B * 2 * H);
+    job.hhPre = mem.alloc(BH);
   } else {
-    const U = mem.put(p.U);
-    for (let t = 0; t < T; t++) {
-      const z = at(Z, t, BH);
-      k.gemm(at(hs, t, BH), U, z, B, H, H, 1);
-      k.tanhInPlace(z, at(hs, t + 1, BH), BH);
-    }
+    job.U = mem.put(p.U);
   }
+  par.batch(job); // the time loop; batch rows are independent, so threads split them
   const saved: FusedSaved = {
     hs: mem.take(hs, (T + 1) * BH),
     gates: cell === "rnn" ? null : mem.take(Z, T * B * GH),
-    cs: cell === "lstm" ? mem.take(cs, (T + 1) * BH) : null,
-    tcs: cell === "lstm" ? mem.take(tcs, T * BH) : null,
-    rh: cell === "gru" ? mem.take(rh, T * BH) : null,
+    cs: cell === "lstm" ? mem.take(job.cs, (T + 1) * BH) : null,
+    tcs: cell === "lstm" ? mem.take(job.tcs, T * BH) : null,
+    rh: cell === "gru" ? mem.take(job.rh, T * BH) : null,
   };
   return {
     y: saved.hs.subarray(BH),
     cT: saved.cs ? saved.cs.subarray(T * BH) : null,
     saved,
   };
+}
+
+/** The forward time loop over batch rows `[b0, b1)`. Called by {@link runFusedJob}, in any thread. */
+export function forwardSteps(k: FusedKernels, j: FusedForwardJob): void {
+  const { cell, T, B, H, b0, b1 } = j;
+  const G = FUSED_GATES[cell];
+  const GH = G * H;
+  const nb = b1 - b0;
+  if (nb <= 0) return;
+  // Byte offset of batch row b0 of step t in a [T, B, w] buffer.
+  const at = (base: number, t: number, w: number): number => base + ((t * B + b0) * w) * 4;
+  for (let t = 0; t < T; t++) {
+    const z = at(j.Z, t, GH);
+    const hPrev = at(j.hs, t, H);
+    const h = at(j.hs, t + 1, H);
+    if (cell === "lstm") {
+      k.gemm(hPrev, j.U, z, nb, H, GH, 1); // z += h_{t−1}·U
+      k.lstmForwardStep(z, at(j.cs, t, H), at(j.cs, t + 1, H), at(j.tcs, t, H), h, nb, H);
+    } else if (cell === "gru") {
+      const zr = j.zr + b0 * 2 * H * 4;
+      const hhPre = j.hhPre + b0 * H * 4;
+      k.gemm(hPrev, j.Uzr, zr, nb, H, 2 * H, 0); // [nb, 2H] = h_{t−1}·U_zr
+      k.gruForwardA(z, zr, hPrev, z, at(j.rh, t, H), nb, H);
+      k.gemm(at(j.rh, t, H), j.Uh, hhPre, nb, H, H, 0); // [nb, H] = (r⊙h_{t−1})·U_h
+      k.gruForwardB(z, hhPre, hPrev, z, h, nb, H);
+    } else {
+      k.gemm(hPrev, j.U, z, nb, H, H, 1);
+      k.tanhInPlace(z, h, nb * H);
+    }
+  }
 }
 
 /**
@@ -206,71 +217,60 @@ export function fusedBackward(
   const G = FUSED_GATES[cell];
   const GH = G * H;
   const BH = B * H;
+  const par = fusedParallel(k, p);
   const mem = new Arena(k);
-  const at = (base: number, t: number, n: number): number => base + t * n * 4;
-  // Scratch for packing B in the large weight-gradient products.
-  const scratch = mem.alloc(256 * Math.max(GH, I));
+  // Scratch for packing B in the large weight-gradient products, one region per thread.
+  const scratch = mem.alloc(2 * 256 * Math.max(GH, I));
+  const scratchBytes = 256 * Math.max(GH, I) * 4;
   const big = (a: number, b: number, c: number, M: number, K: number, N: number): void =>
-    k.gemmPacked(a, b, c, M, K, N, 0, scratch);
+    par.rows({ fn: "gemmPacked", a, b, c, M, K, N, acc: 0, scratch, scratchBytes });
   const hs = mem.put(s.hs);
-  const dY = mem.put(dy);
-  const dZ = mem.alloc(T * B * GH); // gradients on the pre-activations
-  let dh = mem.alloc(BH);
+  const job: FusedBackwardJob = {
+    fn: "backward", cell, T, B, H, b0: 0, b1: B, hs, dY: mem.put(dy), dZ: mem.alloc(T * B * GH),
+    dh: mem.alloc(BH), dhPrev: 0, dc: 0, gates: 0, cs: 0, tcs: 0, rh: 0, UT: 0, UzrT: 0, UhT: 0, dZR: 0, dAH: 0, drh: 0,
+  };
   const f = k.f32();
-  f.fill(0, dh >> 2, (dh >> 2) + BH);
-  if (dhT) f.set(dhT, dh >> 2);
-  let dc = 0;
-  let dU: Float32Array;
+  f.fill(0, job.dh >> 2, (job.dh >> 2) + BH);
+  if (dhT) f.set(dhT, job.dh >> 2);
   const HpT = mem.alloc(H * T * B); // [H, T·B]: h_0 … h_{T−1} transposed, for dU
-  if (cell === "lstm") {
-    const gates = mem.put(s.gates!);
-    const cs = mem.put(s.cs!);
-    const tcs = mem.put(s.tcs!);
-    const UT = mem.alloc(GH * H);
-    k.transpose(mem.put(p.U), UT, H, GH);
-    dc = mem.alloc(BH);
-    k.f32().fill(0, dc >> 2, (dc >> 2) + BH);
-    if (dcT) k.f32().set(dcT, dc >> 2);
-    for (let t = T - 1; t >= 0; t--) {
-      k.addInto(dh, at(dY, t, BH), BH);
-      const dz = at(dZ, t, B * GH);
-      k.lstmBackwardStep(at(gates, t, B * GH), at(cs, t, BH), at(tcs, t, BH), dh, dc, dz, B, H);
-      k.gemm(dz, UT, dh, B, GH, H, 0); // dh_{t−1} = dz·Uᵀ
+  let dU: Float32Array;
+  if (cell === "lstm" || cell === "rnn") {
+    if (cell === "lstm") {
+      job.gates = mem.put(s.gates!);
+      job.cs = mem.put(s.cs!);
+      job.tcs = mem.put(s.tcs!);
+      job.dc = mem.alloc(BH);
+      k.f32().fill(0, job.dc >> 2, (job.dc >> 2) + BH);
+      if (dcT) k.f32().set(dcT, job.dc >> 2);
     }
+    job.UT = mem.alloc(GH * H);
+    k.transpose(mem.put(p.U), job.UT, H, GH);
+    par.batch(job);
     k.transpose(hs, HpT, T * B, H);
     const dUp = mem.alloc(H * GH);
-    big(HpT, dZ, dUp, H, T * B, GH);
+    big(HpT, job.dZ, dUp, H, T * B, GH); // dU = Σ_t h_{t−1}ᵀ·dz_t
     dU = mem.take(dUp, H * GH);
-  } else if (cell === "gru") {
-    const gates = mem.put(s.gates!);
-    const rh = mem.put(s.rh!);
+  } else {
+    job.gates = mem.put(s.gates!);
+    job.rh = mem.put(s.rh!);
     const [uzr, uh] = splitGruU(p.U, H);
-    const UzrT = mem.alloc(2 * H * H);
-    const UhT = mem.alloc(H * H);
-    k.transpose(mem.put(uzr), UzrT, H, 2 * H);
-    k.transpose(mem.put(uh), UhT, H, H);
-    const dZR = mem.alloc(T * B * 2 * H);
-    const dAH = mem.alloc(T * BH);
-    const drh = mem.alloc(BH);
-    let dhPrev = mem.alloc(BH);
-    for (let t = T - 1; t >= 0; t--) {
-      k.addInto(dh, at(dY, t, BH), BH);
-      const g = at(gates, t, B * GH);
-      const hPrev = at(hs, t, BH);
-      const dz = at(dZ, t, B * GH);
-      k.gruBackwardA(g, hPrev, dh, dz, at(dAH, t, BH), dhPrev, B, H);
-      k.gemm(at(dAH, t, BH), UhT, drh, B, H, H, 0); // d(r⊙h₋) = da_h·U_hᵀ
-      k.gruBackwardB(g, hPrev, drh, dz, at(dZR, t, B * 2 * H), dhPrev, B, H);
-      k.gemm(at(dZR, t, B * 2 * H), UzrT, dhPrev, B, 2 * H, H, 1); // += [dz|dr]·U_zrᵀ
-      [dh, dhPrev] = [dhPrev, dh];
-    }
+    job.UzrT = mem.alloc(2 * H * H);
+    job.UhT = mem.alloc(H * H);
+    k.transpose(mem.put(uzr), job.UzrT, H, 2 * H);
+    k.transpose(mem.put(uh), job.UhT, H, H);
+    job.dZR = mem.alloc(T * B * 2 * H);
+    job.dAH = mem.alloc(T * BH);
+    job.drh = mem.alloc(BH);
+    job.dhPrev = mem.alloc(BH);
+    par.batch(job);
+    if (T % 2 === 1) [job.dh, job.dhPrev] = [job.dhPrev, job.dh]; // the loop swapped them T times
     k.transpose(hs, HpT, T * B, H);
     const dUzr = mem.alloc(H * 2 * H);
-    big(HpT, dZR, dUzr, H, T * B, 2 * H);
+    big(HpT, job.dZR, dUzr, H, T * B, 2 * H);
     const RHT = mem.alloc(H * T * B);
-    k.transpose(rh, RHT, T * B, H);
+    k.transpose(job.rh, RHT, T * B, H);
     const dUh = mem.alloc(H * H);
-    big(RHT, dAH, dUh, H, T * B, H);
+    big(RHT, job.dAH, dUh, H, T * B, H);
     const zrPart = mem.take(dUzr, H * 2 * H);
     const hPart = mem.take(dUh, H * H);
     dU = new Float32Array(H * GH);
@@ -278,20 +278,8 @@ export function fusedBackward(
       dU.set(zrPart.subarray(r * 2 * H, (r + 1) * 2 * H), r * GH);
       dU.set(hPart.subarray(r * H, (r + 1) * H), r * GH + 2 * H);
     }
-  } else {
-    const UT = mem.alloc(H * H);
-    k.transpose(mem.put(p.U), UT, H, H);
-    for (let t = T - 1; t >= 0; t--) {
-      k.addInto(dh, at(dY, t, BH), BH);
-      const dz = at(dZ, t, BH);
-      k.tanhBackward(at(hs, t + 1, BH), dh, dz, BH);
-      k.gemm(dz, UT, dh, B, H, H, 0);
-    }
-    k.transpose(hs, HpT, T * B, H);
-    const dUp = mem.alloc(H * H);
-    big(HpT, dZ, dUp, H, T * B, H);
-    dU = mem.take(dUp, H * H);
   }
+  const dZ = job.dZ;
   const dbp = mem.alloc(GH);
   k.colSum(dZ, dbp, T * B, GH, 0);
   const dWp = mem.alloc(I * GH);
@@ -307,15 +295,160 @@ export function fusedBackward(
     const WT = mem.alloc(GH * I);
     k.transpose(mem.put(p.W), WT, I, GH);
     const dXp = mem.alloc(T * B * I);
-    k.gemm(dZ, WT, dXp, T * B, GH, I, 0); // dX = dZ·Wᵀ
+    par.rows({ fn: "gemm", a: dZ, b: WT, c: dXp, M: T * B, K: GH, N: I, acc: 0 }); // dX = dZ·Wᵀ
     dx = mem.take(dXp, T * B * I);
   }
   return {
     dx,
-    dh0: mem.take(dh, BH),
-    dc0: cell === "lstm" ? mem.take(dc, BH) : null,
+    dh0: mem.take(job.dh, BH),
+    dc0: cell === "lstm" ? mem.take(job.dc, BH) : null,
     dW: mem.take(dWp, I * GH),
     dU,
     db: mem.take(dbp, GH),
+  };
+}
+
+/** The backward time loop over batch rows `[b0, b1)`. Called by {@link runFusedJob}, in any thread. */
+export function backwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
+  const { cell, T, B, H, b0, b1 } = j;
+  const G = FUSED_GATES[cell];
+  const GH = G * H;
+  const nb = b1 - b0;
+  if (nb <= 0) return;
+  const at = (base: number, t: number, w: number): number => base + ((t * B + b0) * w) * 4;
+  const row = (base: number, w: number): number => base + b0 * w * 4;
+  let dh = row(j.dh, H);
+  let dhPrev = row(j.dhPrev, H);
+  const dc = row(j.dc, H);
+  for (let t = T - 1; t >= 0; t--) {
+    k.addInto(dh, at(j.dY, t, H), nb * H); // + gradient from the output at step t
+    const dz = at(j.dZ, t, GH);
+    if (cell === "lstm") {
+      k.lstmBackwardStep(at(j.gates, t, GH), at(j.cs, t, H), at(j.tcs, t, H), dh, dc, dz, nb, H);
+      k.gemm(dz, j.UT, dh, nb, GH, H, 0); // dh_{t−1} = dz·Uᵀ
+    } else if (cell === "gru") {
+      const g = at(j.gates, t, GH);
+      const hPrev = at(j.hs, t, H);
+      const drh = row(j.drh, H);
+      k.gruBackwardA(g, hPrev, dh, dz, at(j.dAH, t, H), dhPrev, nb, H);
+      k.gemm(at(j.dAH, t, H), j.UhT, drh, nb, H, H, 0); // d(r⊙h₋) = da_h·U_hᵀ
+      k.gruBackwardB(g, hPrev, drh, dz, at(j.dZR, t, 2 * H), dhPrev, nb, H);
+      k.gemm(at(j.dZR, t, 2 * H), j.UzrT, dhPrev, nb, 2 * H, H, 1); // += [dz|dr]·U_zrᵀ
+      [dh, dhPrev] = [dhPrev, dh];
+    } else {
+      k.tanhBackward(at(j.hs, t + 1, H), dh, dz, nb * H);
+      k.gemm(dz, j.UT, dh, nb, H, H, 0);
+    }
+  }
+}
+
+// ---- Jobs: the units of work a thread runs. Plain data (byte offsets and sizes), so they cross threads. ----
+
+/** A row-split multiply: `C[M, N] (+)= A[M, K]·B[K, N]`; threads take contiguous rows of A and C. */
+export interface FusedGemmJob {
+  fn: "gemm" | "gemmPacked";
+  a: number;
+  b: number;
+  c: number;
+  M: number;
+  K: number;
+  N: number;
+  acc: number;
+  /** gemmPacked: scratch for thread i starts at `scratch + i·scratchBytes`. */
+  scratch?: number;
+  scratchBytes?: number;
+}
+
+interface StepsJobBase {
+  cell: FusedCellType;
+  T: number;
+  B: number;
+  H: number;
+  /** Batch rows `[b0, b1)` this thread runs. */
+  b0: number;
+  b1: number;
+  hs: number;
+  gates?: number;
+}
+
+/** The forward time loop (see {@link forwardSteps}); pointers into the kernels' memory. */
+export interface FusedForwardJob extends StepsJobBase {
+  fn: "forward";
+  Z: number;
+  U: number;
+  Uzr: number;
+  Uh: number;
+  cs: number;
+  tcs: number;
+  rh: number;
+  zr: number;
+  hhPre: number;
+}
+
+/** The backward time loop (see {@link backwardSteps}). */
+export interface FusedBackwardJob extends StepsJobBase {
+  fn: "backward";
+  dY: number;
+  dZ: number;
+  dh: number;
+  dhPrev: number;
+  dc: number;
+  gates: number;
+  cs: number;
+  tcs: number;
+  rh: number;
+  UT: number;
+  UzrT: number;
+  UhT: number;
+  dZR: number;
+  dAH: number;
+  drh: number;
+}
+
+/** Any job. */
+export type FusedJob = FusedGemmJob | FusedForwardJob | FusedBackwardJob;
+
+/** Runs one job on kernels `k` (in the calling thread). `thread` picks the packing scratch. */
+export function runFusedJob(k: FusedKernels, j: FusedJob, thread = 0): void {
+  if (j.fn === "forward") forwardSteps(k, j);
+  else if (j.fn === "backward") backwardSteps(k, j);
+  else if (j.fn === "gemm") k.gemm(j.a, j.b, j.c, j.M, j.K, j.N, j.acc);
+  else k.gemmPacked(j.a, j.b, j.c, j.M, j.K, j.N, j.acc, (j.scratch ?? 0) + thread * (j.scratchBytes ?? 0));
+}
+
+/** How a pass spreads its work: over rows of a product, or over batch rows of a time loop. */
+interface FusedParallel {
+  rows(j: FusedGemmJob): void;
+  batch(j: FusedForwardJob | FusedBackwardJob): void;
+}
+
+/** Below this many multiply-adds per time loop, threads cost more than they save. */
+export const FUSED_THREAD_MIN_WORK = 1 << 20;
+
+function fusedParallel(k: FusedKernels, p: FusedProblem): FusedParallel {
+  const pool = k.pool;
+  const work = p.T * p.B * p.H * FUSED_GATES[p.cell] * p.H;
+  if (!pool || pool.threads < 2 || p.B < 8 || work < FUSED_THREAD_MIN_WORK) {
+    return { rows: (j) => runFusedJob(k, j), batch: (j) => runFusedJob(k, j) };
+  }
+  const n = pool.threads;
+  return {
+    rows: (j) => {
+      // Split rows of A and C, in multiples of 4 (the micro-kernel's height).
+      if (j.M < 8 * n) return runFusedJob(k, j);
+      const per = Math.ceil(j.M / n / 4) * 4;
+      const jobs: FusedGemmJob[] = [];
+      for (let i = 0, m0 = 0; i < n && m0 < j.M; i++, m0 += per) {
+        const m = Math.min(per, j.M - m0);
+        jobs.push({ ...j, a: j.a + m0 * j.K * 4, c: j.c + m0 * j.N * 4, M: m });
+      }
+      pool.run(jobs);
+    },
+    batch: (j) => {
+      const per = Math.ceil(j.B / n / 4) * 4;
+      const jobs: FusedJob[] = [];
+      for (let b0 = 0; b0 < j.B; b0 += per) jobs.push({ ...j, b0, b1: Math.min(j.B, b0 + per) });
+      pool.run(jobs);
+    },
   };
 }

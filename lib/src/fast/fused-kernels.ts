@@ -6,13 +6,29 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { FusedJob, runFusedJob } from "./fused-core";
+import { createThreadedKernels } from "./fused-threads";
 
 /** Which implementation computes. */
 export type FusedKernelKind = "wasm" | "js";
 
+/** Worker threads sharing the kernels' memory. */
+export interface FusedPool {
+  /** Threads including the caller's. */
+  readonly threads: number;
+  /** True once the workers listen (before that, jobs run in the calling thread). */
+  ready(): boolean;
+  /** Jobs handed to workers so far. */
+  readonly dispatched: number;
+  /** Runs `jobs[0]` in the calling thread and the others in workers; returns when all are done. */
+  run(jobs: FusedJob[]): void;
+}
+
 /** The kernel set; every function matches its namesake in `lib/asm/fused.ts`. */
 export interface FusedKernels {
   readonly kind: FusedKernelKind;
+  /** Present when the memory is shared with worker threads (see `fused-threads.ts`). */
+  readonly pool?: FusedPool;
   /** First byte callers may use. */
   readonly base: number;
   /** Makes sure bytes `[0, end)` exist (grows the memory). Views taken before may be detached. */
@@ -244,23 +260,28 @@ export class JsFusedKernels implements FusedKernels {
   }
 }
 
-type WasmExports = Omit<FusedKernels, "kind" | "base" | "ensure" | "f32" | "i32"> & {
-  memory: WebAssembly.Memory;
+/** The exports of an instance of `fused*.wasm`. */
+export type FusedWasmExports = Omit<FusedKernels, "kind" | "base" | "ensure" | "f32" | "i32" | "pool"> & {
+  memory?: WebAssembly.Memory;
   heapBase(): number;
 };
+type WasmExports = FusedWasmExports;
 
 /** Path of the compiled kernels (built by `lib/scripts/build-asm.js`). */
 export const FUSED_WASM_PATH = path.join(__dirname, "fused.wasm");
 
-/** Wraps an instance of `fused.wasm`. */
-class WasmFusedKernels implements FusedKernels {
+/** Wraps an instance of `fused*.wasm` whose memory is `memory`. */
+export class WasmFusedKernels implements FusedKernels {
   readonly kind = "wasm";
   readonly base: number;
+  pool?: FusedPool;
   private m: Float32Array;
+  private readonly memory: WebAssembly.Memory;
 
-  constructor(private readonly ex: WasmExports) {
+  constructor(private readonly ex: WasmExports, memory?: WebAssembly.Memory) {
+    this.memory = memory ?? ex.memory!;
     this.base = ex.heapBase();
-    this.m = new Float32Array(ex.memory.buffer);
+    this.m = new Float32Array(this.memory.buffer);
     // The exported functions take the same arguments as the interface: forward them unchanged.
     for (const name of Object.keys(ex) as (keyof WasmExports)[]) {
       const fn = ex[name];
@@ -268,21 +289,22 @@ class WasmFusedKernels implements FusedKernels {
     }
   }
   ensure(end: number): void {
-    const have = this.ex.memory.buffer.byteLength;
-    if (end > have) this.ex.memory.grow(Math.ceil((end - have) / 65536));
-    if (this.m.buffer !== this.ex.memory.buffer) this.m = new Float32Array(this.ex.memory.buffer);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / 65536));
+    this.f32();
   }
   f32(): Float32Array {
-    if (this.m.buffer !== this.ex.memory.buffer) this.m = new Float32Array(this.ex.memory.buffer);
+    const buf = this.memory.buffer;
+    if (this.m.buffer !== buf || this.m.byteLength !== buf.byteLength) this.m = new Float32Array(buf);
     return this.m;
   }
   i32(): Int32Array {
-    return new Int32Array(this.ex.memory.buffer);
+    return new Int32Array(this.memory.buffer);
   }
 }
 // The methods are attached per instance in the constructor; declare them for the type checker.
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
-interface WasmFusedKernels extends Omit<FusedKernels, "kind" | "base" | "ensure" | "f32" | "i32"> {}
+export interface WasmFusedKernels extends Omit<FusedKernels, "kind" | "base" | "ensure" | "f32" | "i32" | "pool"> {}
 
 let wasmKernels: FusedKernels | null | undefined;
 let wasmFailure = "";
@@ -323,8 +345,13 @@ function loadWasm(): FusedKernels | null {
     try {
       const bytes = read();
       if (!bytes) continue;
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-      wasmKernels = new WasmFusedKernels(instance.exports as unknown as WasmExports);
+      // Two threads on shared memory when that pays and works here; else one instance.
+      const shared = path.join(__dirname, variant === "simd" ? "fused-shared.wasm" : "fused-relaxed-shared.wasm");
+      wasmKernels = createThreadedKernels(shared, runFusedJob);
+      if (!wasmKernels) {
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+        wasmKernels = new WasmFusedKernels(instance.exports as unknown as WasmExports);
+      }
       wasmVariant = variant;
       wasmFailure = "";
       break;

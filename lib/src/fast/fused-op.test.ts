@@ -156,6 +156,51 @@ test("the JS fallback equals the wasm path", () => {
   for (let i = 0; i < w.length; i++) assert.ok(relErr(w[i], j[i]) < 1e-5, `output ${i}: ${relErr(w[i], j[i])}`);
 });
 
+test("two threads (shared memory + worker) give the single-thread results", async () => {
+  const k = fusedKernels("wasm");
+  if (!k.pool) {
+    assert.ok(process.env.RNNLAB_FUSED_THREADS === "1" || typeof SharedArrayBuffer === "undefined", "threads should be on here");
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  while (!k.pool.ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(k.pool.ready(), "the worker started");
+  await tf.setBackend("cpu");
+  const before = k.pool.dispatched;
+  for (const cell of ["rnn", "gru", "lstm"] as FusedCellType[]) {
+    for (const tokens of [false, true]) {
+      // 13 rows: the batch splits unevenly (8 + 5); work is above the threading threshold.
+      const run = (kernels: "wasm" | "js"): Float32Array[] =>
+        tf.tidy(() => {
+          const G = FUSED_GATES[cell];
+          const [T, B, I, H] = [9, 13, 27, 64];
+          const ids = tf.tensor2d(Array.from({ length: T * B }, (_, i) => (i * 7) % I), [T, B], "int32");
+          const x = tf.tensor3d(randoms(T * B * I, 1), [T, B, I]);
+          const W = tf.tensor2d(randoms(I * G * H, 2, 0.3), [I, G * H]);
+          const U = tf.tensor2d(randoms(H * G * H, 3, 0.3), [H, G * H]);
+          const b = tf.tensor1d(randoms(G * H, 4, 0.3));
+          const h0 = tf.tensor2d(randoms(B * H, 5, 0.3), [B, H]);
+          const f = (...a: tf.Tensor[]): tf.Scalar => {
+            const [xx, hh, ww, uu, bb] = tokens ? [x, ...a] : a;
+            return fusedRecurrent(
+              cell,
+              tokens ? { ids: ids as tf.Tensor2D, numInputs: I } : { x: xx as tf.Tensor3D },
+              { h0: hh as tf.Tensor2D, W: ww as tf.Tensor2D, U: uu as tf.Tensor2D, b: bb as tf.Tensor1D },
+              { kernels },
+            ).y.square().sum();
+          };
+          const vars = tokens ? [h0, W, U, b] : [x, h0, W, U, b];
+          const g = tf.grads(f)(vars);
+          return [f(...vars), ...g].map((t) => t.dataSync() as Float32Array);
+        });
+      const w = run("wasm");
+      const j = run("js");
+      for (let i = 0; i < w.length; i++) assert.ok(relErr(w[i], j[i]) < 1e-5, `${cell}${tokens ? " ids" : ""} output ${i}: ${relErr(w[i], j[i])}`);
+    }
+  }
+  assert.ok(k.pool.dispatched >= before + 12, "the worker took half of every time loop");
+});
+
 test("fused training steps leak neither tensors nor kernel memory", async () => {
   await tf.setBackend("cpu");
   const k = fusedKernels("wasm");
