@@ -33,7 +33,7 @@ export interface TrainerConfig {
   readonly clipValue?: number;
   /** At most this many batches per epoch at full settings (scaled like `maxEpochs`); all when absent. */
   readonly maxStepsPerEpoch?: number;
-  /** At most this many validation batches per evaluation; all when absent. */
+  /** At most this many validation batches per evaluation at full settings (scaled like `maxEpochs`); all when absent. */
   readonly maxValBatches?: number;
   /** Where progress goes: a listener, several, or `null` for silence. Default: a {@link ConsoleProgress}. */
   readonly listener?: ProgressListener | readonly ProgressListener[] | null;
@@ -108,13 +108,13 @@ export class Trainer {
     this.config = config;
   }
 
-  /** Validation perplexity of `model` on `data` (at most `maxValBatches` batches). */
-  evaluate(model: LanguageModel, data: BatchSource): number {
+  /** Validation perplexity of `model` on `data`, from at most `maxBatches` batches (default: the config's `maxValBatches`, else all). */
+  evaluate(model: LanguageModel, data: BatchSource, maxBatches = this.config.maxValBatches ?? Infinity): number {
     let nats = 0;
     let tokens = 0;
     let seen = 0;
     for (const batch of data.valBatches()) {
-      if (this.config.maxValBatches !== undefined && seen >= this.config.maxValBatches) break;
+      if (seen >= maxBatches) break;
       const n = tokensIn(batch);
       const loss = tf.tidy(() => model.loss(batch));
       nats += loss.dataSync()[0] * n;
@@ -146,6 +146,9 @@ export class Trainer {
       }
       return out;
     };
+    let numVal = 0;
+    for (const _ of data.valBatches()) numVal++;
+    const valCap = scaled(Math.min(numVal, c.maxValBatches ?? Infinity)); // validation is a budget too
     let batches = epochBatches(1);
     if (batches.length === 0) throw new Error("Trainer.fit: the batch source gave no training batches. Is the corpus shorter than one batch?");
     const listeners = listenersOf(c);
@@ -220,7 +223,7 @@ export class Trainer {
         }
         if (stopped !== undefined) break;
         const trainPerplexity = Math.exp(nats / tokens);
-        const valPerplexity = this.evaluate(model, data);
+        const valPerplexity = this.evaluate(model, data, valCap);
         history.push({ epoch, trainPerplexity, valPerplexity, seconds: (Date.now() - epochStart) / 1000 });
         report({
           epoch, step, x: epoch,
