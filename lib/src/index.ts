@@ -17,3 +17,4 @@ export * from "./rnn";
 export * from "./decode";
 export * from "./fast";
 export * from "./checkpoint";
+export * from "./names";

@@ -1,0 +1,3 @@
+// Barrel of lib/src/names: one `export * from "./file";` line per file.
+export * from "./split";
+export * from "./classic";
