@@ -2,7 +2,7 @@
 // (one-hot or fused token inputs, vocabulary 27 → RNN/GRU/LSTM → dense → softmax cross-entropy → Adam) for
 //   (a) tf.layers on the stock wasm backend,
 //   (b) tf.layers on the patched wasm backend (lib/src/fast/wasm-kernels.ts),
-//   (c) rnnlab's fused layers (wasm SIMD, lib/asm/fused.ts),
+//   (c) rnnlab's fused layers (wasm SIMD, lib/asm/fused.ts, two threads when there are two cores) with FusedAdam,
 //   (d) PyTorch on the CPU (bench/torch_ref.py), when /usr/bin/python3 can import torch; best of 1 and 2 threads.
 // Each column runs in its own process; the figure is the median step after warm-up.
 //
@@ -41,18 +41,20 @@ async function worker(mode, steps) {
   for (const { H, B, T } of SIZES) {
     for (const cell of CELLS) {
       const ids = new Int32Array((T + 1) * B).map((_, i) => (i * 7919 + 13) % VOCAB);
-      const opt = tf.train.adam(1e-3);
+      const opt = mode === "c" ? new rnnlab.FusedAdam({ lr: 1e-3 }) : tf.train.adam(1e-3);
       let step;
       let dispose;
       if (mode === "c") {
         const G = { rnn: 1, gru: 3, lstm: 4 }[cell];
-        const W = tf.variable(tf.randomNormal([VOCAB, G * H], 0, 0.1));
-        const U = tf.variable(tf.randomNormal([H, G * H], 0, 0.1));
-        const b = tf.variable(tf.zeros([G * H]));
-        const Wout = tf.variable(tf.randomNormal([H, VOCAB], 0, 0.1));
-        const bout = tf.variable(tf.zeros([VOCAB]));
+        const [W, U, b, Wout, bout] = tf.tidy(() => [
+          tf.variable(tf.randomNormal([VOCAB, G * H], 0, 0.1)),
+          tf.variable(tf.randomNormal([H, G * H], 0, 0.1)),
+          tf.variable(tf.zeros([G * H])),
+          tf.variable(tf.randomNormal([H, VOCAB], 0, 0.1)),
+          tf.variable(tf.zeros([VOCAB])),
+        ]);
         const X = tf.tensor2d(ids.subarray(0, T * B), [T, B], "int32"); // time-major token ids
-        const Y = tf.oneHot(tf.tensor1d(ids.subarray(B), "int32"), VOCAB);
+        const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(ids.subarray(B), "int32"), VOCAB));
         step = () =>
           opt.minimize(
             () => {
@@ -142,6 +144,10 @@ function main() {
   const fmt = (x) => (x == null ? "—" : Math.round(x).toLocaleString("en-US"));
   const ratio = (x, y) => (x == null || y == null ? "—" : (x / y).toFixed(2) + "×");
   const header = ["cell", "size", "(a) tf.layers wasm", "(b) tf.layers patched", "(b)/(a)", "(c) fused", "(d) PyTorch", "(c)/(d)"];
+  const notes = [
+    "(a)/(b): tf.layers.{simpleRNN,gru,lstm} (sigmoid gates) + dense, one-hot inputs, tf.train.adam; (b) with rnnlab's wasm kernel patch",
+    "(c): fusedRecurrent with token ids (gather fused) + tf ops head + FusedAdam; (d): torch.nn.{RNN,GRU,LSTM} + Linear + Adam, one-hot inputs",
+  ];
   const rows = [];
   for (const { H, B, T } of SIZES) {
     for (const cell of CELLS) {
@@ -157,6 +163,7 @@ function main() {
   console.log(line(header));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows) console.log(line(r));
+  for (const n of notes) console.log(n);
   if (torchNote) console.log(torchNote);
 }
 

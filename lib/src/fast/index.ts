@@ -6,3 +6,4 @@ export * from "./fused-op";
 export * from "./fused-reference";
 export * from "./fused-layers";
 export * from "./fused-block";
+export * from "./fused-adam";
