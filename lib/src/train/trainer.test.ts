@@ -20,7 +20,7 @@ after(() => {
 });
 
 /** A periodic corpus (0 1 2 3 0 1 2 3 …) cut into fixed windows: a model with memory can predict it perfectly. */
-function tinySource(batchSize = 4, numSteps = 8, vocabSize = 4, batches = 3): BatchSource {
+function tinySource(batchSize = 4, numSteps = 8, vocabSize = 4, batches = 3, valBatches = 1): BatchSource {
   const make = (shift: number): TokenBatch => {
     const X = new Int32Array(batchSize * numSteps);
     const Y = new Int32Array(batchSize * numSteps);
@@ -35,7 +35,7 @@ function tinySource(batchSize = 4, numSteps = 8, vocabSize = 4, batches = 3): Ba
   return {
     vocabSize,
     trainBatches: () => Array.from({ length: batches }, (_, i) => make(i)),
-    valBatches: () => [make(7)],
+    valBatches: () => Array.from({ length: valBatches }, (_, i) => make(7 + i)),
   };
 }
 
@@ -131,13 +131,17 @@ test("no tensor growth over 50 training steps (scratch and concise, Adam and SGD
   }
 });
 
-test("RNNLAB_QUICK scales the epochs and the steps per epoch", async () => {
+test("RNNLAB_QUICK scales the epochs, the steps per epoch and the validation batches", async () => {
   const model = scratchLM();
+  let lossCalls = 0;
+  const loss = model.loss.bind(model);
+  model.loss = (batch: TokenBatch): tf.Scalar => (lossCalls++, loss(batch));
   process.env.RNNLAB_QUICK = "0.5";
   try {
-    const result = await new Trainer({ maxEpochs: 4, lr: 0.01, maxStepsPerEpoch: 2, listener: null }).fit(model, tinySource(4, 8, 4, 5));
+    const result = await new Trainer({ maxEpochs: 4, lr: 0.01, maxStepsPerEpoch: 2, listener: null }).fit(model, tinySource(4, 8, 4, 5, 4));
     assert.equal(result.epochs, 2);
     assert.equal(result.steps, 2);
+    assert.equal(lossCalls, 2 + 2 * 2, "2 training steps and 2 of the 4 validation batches per epoch");
   } finally {
     process.env.RNNLAB_QUICK = "0";
     model.dispose();
