@@ -19,6 +19,7 @@ const net = require("net");
 const path = require("path");
 const { chromium } = require("playwright-core");
 const { ROOT, findPython } = require("../scripts/jupyter");
+const { PLOT_CLASS, PLOTLY_BUNDLE_MARKER, PLOTLY_LIBRARY_CLASS } = require("../lib/dist/plot/show");
 
 const NOTEBOOK = "00b-plots.ipynb";
 const WORK = path.join(ROOT, "artifacts", "browser"); // inside the repo so the kernel finds node_modules/rnnlab
@@ -30,8 +31,8 @@ const CHROMIUM_ARGS = [
 ];
 /** Traces of each plot of the notebook, in output order (a TrainingBoard keeps one plot, redrawn in place). */
 const EXPECTED_TRACES = [2, 1, 1, 1, 2, 2, 1];
-/** A line that occurs once in the plotly.js bundle, to count embedded copies. */
-const BUNDLE_MARKER = "Copyright 2012-2026, Plotly, Inc.";
+/** A line that occurs once in the plotly.js bundle, to count copies embedded uncompressed. */
+const RAW_BUNDLE_MARKER = "Copyright 2012-2026, Plotly, Inc.";
 const RUN_TIMEOUT_MS = Number(process.env.RNNLAB_BROWSER_TIMEOUT_MS || 120_000);
 // Offline stand-ins for the CDN files of nbconvert's HTML template (require.js, MathJax).
 const NB_STATIC = "/usr/lib/python3/dist-packages/notebook/static/components";
@@ -147,21 +148,22 @@ async function routeOffline(context, blocked) {
 /** Waits until every plot div holds a plotly SVG, then describes each plot. */
 async function plotsOnPage(page, timeout = 60_000) {
   await page.waitForFunction(
-    () => {
-      const plots = [...document.querySelectorAll(".rnnlab-plot")];
+    (cls) => {
+      const plots = [...document.querySelectorAll(`.${cls}`)];
       return plots.length > 0 && plots.every((p) => p.querySelector(".main-svg") !== null);
     },
-    undefined,
+    PLOT_CLASS,
     { timeout },
   );
-  return page.evaluate(() =>
-    [...document.querySelectorAll(".rnnlab-plot")].map((p) => ({
+  return page.evaluate((cls) =>
+    [...document.querySelectorAll(`.${cls}`)].map((p) => ({
       svgs: p.querySelectorAll(".main-svg").length,
       // scatter and bar traces are <g class="trace">; a heatmap is drawn as <g class="hm">
       traces: p.querySelectorAll(".cartesianlayer g.trace, .cartesianlayer g.hm").length,
       title: (p.querySelector(".gtitle") || {}).textContent || "",
       width: p.getBoundingClientRect().width,
     })),
+    PLOT_CLASS,
   );
 }
 
@@ -214,11 +216,11 @@ async function runAllThroughUi(page) {
     undefined,
     { timeout: RUN_TIMEOUT_MS, polling: 250 },
   );
-  return page.evaluate(() => ({
+  return page.evaluate((libraryClass) => ({
     errors: document.querySelectorAll(".output_error").length,
     stderr: document.querySelectorAll(".output_stderr").length,
-    libraries: document.querySelectorAll(".rnnlab-plotly-library").length,
-  }));
+    libraries: document.querySelectorAll(`.${libraryClass}`).length,
+  }), PLOTLY_LIBRARY_CLASS);
 }
 
 async function saveThroughUi(page, file) {
@@ -282,7 +284,7 @@ async function main() {
     const nb = JSON.parse(text);
     const outputs = nb.cells.flatMap((c) => c.outputs || []);
     const plotOutputs = outputs.filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]).length;
-    const copies = text.split(BUNDLE_MARKER).length - 1;
+    const copies = text.split(PLOTLY_BUNDLE_MARKER).length - 1 + text.split(RAW_BUNDLE_MARKER).length - 1;
     check("saved .ipynb: the plotly.js bundle is embedded exactly once", copies === 1, `${copies} copies`);
     check("saved .ipynb: one plotly output per plot", plotOutputs === EXPECTED_TRACES.length, `${plotOutputs}`);
     const mb = (fs.statSync(nbFile).size / 1e6).toFixed(2);

@@ -3,7 +3,9 @@ import * as assert from "node:assert/strict";
 import { DisplayHandle, MimeBundle } from "../notebook/display";
 import { lineChart } from "./line-chart";
 import { table } from "./table";
-import { PLOT_CLASS, PLOTLY_LIBRARY_CLASS, PLOTLY_MIME, plotBundle, plotHtml, plotlyLibraryHtml, plotlyLoaded, show } from "./show";
+import * as fs from "fs";
+import * as zlib from "zlib";
+import { PLOT_CLASS, PLOTLY_BUNDLE_MARKER, PLOTLY_LIBRARY_CLASS, PLOTLY_MIME, plotBundle, plotHtml, plotlyLibraryHtml, plotlyLoaded, show } from "./show";
 
 interface Sent {
   data: MimeBundle;
@@ -39,13 +41,19 @@ test("plotBundle has the plotly JSON, HTML that draws it, and a text summary", (
   assert.notEqual(ids[0], ids[1], "every plot gets its own div id");
 });
 
-test("the library HTML embeds plotly.js once, hides AMD define, and never closes its script early", () => {
+test("the library HTML embeds plotly.js once, compressed, hides AMD define, and never closes its script early", () => {
   const lib = plotlyLibraryHtml();
-  assert.ok(lib.length > 3_000_000, `the bundle is embedded (${lib.length} chars)`);
+  assert.ok(lib.length > 1_000_000 && lib.length < 4_000_000, `the compressed bundle is embedded (${lib.length} chars)`);
   assert.ok(lib.includes(`class="${PLOTLY_LIBRARY_CLASS}"`));
+  assert.equal(lib.split(PLOTLY_BUNDLE_MARKER).length - 1, 1);
   assert.equal(lib.match(/<\/script/gi)?.length, 1);
-  assert.match(lib, /\(function \(define, module, exports\) \{/);
-  assert.equal(lib.match(/plotly\.js v4\.1\.1/g)?.length, 1);
+  assert.match(lib, /new Function\("define", "module", "exports", code\)\.call\(window, undefined, undefined, undefined\)/);
+  // the base64 payload unpacks to the very bundle of plotly.js-dist
+  const from = lib.indexOf(`/* ${PLOTLY_BUNDLE_MARKER} */ = "`) + PLOTLY_BUNDLE_MARKER.length + 10;
+  const b64 = lib.slice(from, lib.indexOf('"', from));
+  assert.match(b64.slice(0, 100), /^H4sI[A-Za-z0-9+/]+$/, "a base64 gzip stream");
+  const code = zlib.gunzipSync(Buffer.from(b64, "base64")).toString("utf8");
+  assert.equal(code, fs.readFileSync(require.resolve("plotly.js-dist"), "utf8"));
 });
 
 test("in a notebook, show sends the library once, before the first plot, and HTML views need none", () => {
