@@ -6,7 +6,8 @@ import { Vocab } from "../data/vocab";
 import { textBatchSource } from "../data/lm-batches";
 import { Trainer } from "../train/trainer";
 import { RNNLM, RNNLMScratch } from "./rnn-lm";
-import { GRU, GRUScratch, copyGRUWeights } from "./gru";
+import { GRU, GRUScratch, copyGRUWeights, quietOrthogonalInit } from "./gru";
+import { LSTM } from "./lstm";
 
 // `npm test` sets RNNLAB_QUICK=1; the overfitting test pins its full budget.
 const savedQuick = process.env.RNNLAB_QUICK;
@@ -176,7 +177,7 @@ test("a GRU language model (scratch and concise) overfits a tiny corpus that nee
     new RNNLM({ vocabSize: V, numHiddens: 16, block: new GRU({ numInputs: V, numHiddens: 16 }), seed: 1 }),
   ];
   for (const model of models) {
-    const trainer = new Trainer({ maxEpochs: 30, lr: 0.05, clipNorm: 1, listener: null });
+    const trainer = new Trainer({ maxEpochs: 60, lr: 0.02, clipNorm: 1, listener: null });
     const untrained = trainer.evaluate(model, data);
     assert.ok(untrained > 3.5, `an untrained model guesses among 4 letters: ppl ${untrained}`);
     const result = await trainer.fit(model, data);
@@ -184,5 +185,32 @@ test("a GRU language model (scratch and concise) overfits a tiny corpus that nee
     assert.ok(result.trainPerplexity < 1.1, `train ppl ${result.trainPerplexity}`);
     assert.ok(result.valPerplexity < 1.1, `val ppl ${result.valPerplexity}`);
     model.dispose();
+  }
+});
+
+test("wide concise GRU/LSTM layers build without tf.layers' orthogonal-initializer notice; other warnings still show", () => {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => void warnings.push(a.join(" "));
+  try {
+    const models = [new GRU({ numInputs: 27, numHiddens: 64 }), new LSTM({ numInputs: 27, numHiddens: 64 })];
+    models.forEach((m) => m.dispose());
+    assert.deepEqual(warnings, []);
+    quietOrthogonalInit(() => console.warn("something else"));
+    assert.deepEqual(warnings, ["something else"]);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(console.warn, warn);
+});
+
+test("the same seed gives the same weights (seed 0 included, which tfjs alone treats as unseeded)", () => {
+  for (const seed of [0, 5]) {
+    const a = new GRUScratch({ numInputs: 3, numHiddens: 4, seed });
+    const b = new GRUScratch({ numInputs: 3, numHiddens: 4, seed });
+    a.trainableVariables().forEach((v, i) => assert.deepEqual(v.dataSync(), b.trainableVariables()[i].dataSync()));
+    assert.notDeepEqual(a.W_xr.dataSync(), a.W_xz.dataSync(), "each weight has its own draw");
+    a.dispose();
+    b.dispose();
   }
 });

@@ -101,12 +101,33 @@ export function checkGatedInputs(
   }
 }
 
-/** A trainable weight `N(0, sigma²)` (or zeros when `sigma` is 0) with a unique name. */
+/**
+ * A trainable weight `N(0, sigma²)` (or zeros when `sigma` is 0) with a unique name. `seed` must not be
+ * 0: tfjs treats a seed of 0 as "no seed" and would draw different weights on every run.
+ */
 export function gateWeight(prefix: string, name: string, shape: number[], sigma: number, seed: number): tf.Variable {
+  if (seed === 0 && sigma !== 0) throw new Error(`gateWeight: seed 0 means "unseeded" to tfjs; use a non-zero seed.`);
   const init = sigma === 0 ? tf.zeros(shape) : tf.randomNormal(shape, 0, sigma, "float32", seed);
   const v = tf.variable(init, true, `${prefix}/${name}`);
   init.dispose(); // the variable holds its own reference to the data
   return v;
+}
+
+/**
+ * Runs `build` without tf.layers' notice "Orthogonal initializer is being called on a matrix with more
+ * than 2000 elements: Slowness may result." (printed to stderr for any recurrent layer wider than about
+ * 25 units; the course's matrices are small enough for it not to matter). Other warnings pass through.
+ */
+export function quietOrthogonalInit<T>(build: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]): void => {
+    if (!/^Orthogonal initializer is being called on a matrix/.test(String(args[0]))) warn(...args);
+  };
+  try {
+    return build();
+  } finally {
+    console.warn = warn;
+  }
 }
 
 /**
@@ -137,7 +158,7 @@ export class GRUScratch implements RecurrentBlock {
     this.name = `GRUScratch${gruInstances++}`;
     let k = 0;
     const weight = (name: string, rows: number): tf.Variable =>
-      gateWeight(this.name, name, [rows, numHiddens], sigma, seed * 101 + k++);
+      gateWeight(this.name, name, [rows, numHiddens], sigma, seed * 101 + ++k);
     const bias = (name: string): tf.Variable => gateWeight(this.name, name, [numHiddens], 0, 0);
     this.W_xr = weight("W_xr", numInputs);
     this.W_hr = weight("W_hr", numHiddens);
@@ -277,9 +298,11 @@ export class GRU implements RecurrentBlock {
       recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
     });
     // Build the layer (create its weights) by calling it once on a tiny batch.
-    tf.tidy(() => {
-      this.layer.apply(tf.zeros([1, 1, numInputs]));
-    });
+    quietOrthogonalInit(() =>
+      tf.tidy(() => {
+        this.layer.apply(tf.zeros([1, 1, numInputs]));
+      }),
+    );
   }
 
   /** `[H]` with `H` zeros `[batchSize, numHiddens]`. */

@@ -6,7 +6,7 @@ import { Vocab } from "../data/vocab";
 import { GRU, GRUScratch } from "./gru";
 import { LSTM, LSTMScratch } from "./lstm";
 import { RNNScratch } from "./rnn";
-import { GateTrace, gateColoredText, gateHeatmap, gateMatrix, mostActiveUnit, traceGates, traceGatesOnText } from "./inspect";
+import { GateTrace, gateColoredText, gateHeatmap, gateMatrix, mostActiveUnit, stateGradientNorms, traceGates, traceGatesOnText } from "./inspect";
 
 before(async () => {
   await setupBackend();
@@ -125,4 +125,46 @@ test("gate heatmap, coloured text and the most active unit", () => {
     values: { F: [[0.5, 0.1, 0.4], [0.5, 0.9, 0.5], [0.5, 0.2, 0.45]] },
   };
   assert.equal(mostActiveUnit(fake, "F"), 1);
+});
+
+test("stateGradientNorms matches closed forms: a^k for H_t = tanh(a·H_{t-1}) at 0, σ(c)^k for a GRU with constant Z", () => {
+  const X = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0, 2, 1, 1, 0, 2], "int32"), 3).expandDims(1).toFloat() as tf.Tensor3D; // [10, 1, 3]
+  // Vanilla RNN with W_xh = 0, b_h = 0: H stays 0, tanh' = 1, so ∂H_t/∂H_{t-1} = W_hhᵀ = 0.9·I.
+  const rnn = new RNNScratch({ numInputs: 3, numHiddens: 4 });
+  rnn.W_xh.assign(tf.zeros([3, 4]));
+  rnn.W_hh.assign(tf.mul(tf.eye(4), 0.9));
+  // GRU with every W_h* = 0 and W_xz = 0: Z_t = σ(b_z) everywhere, so ∂H_t/∂H_{t-1} = diag(σ(b_z)).
+  const gru = new GRUScratch({ numInputs: 3, numHiddens: 4, sigma: 0.5 });
+  for (const W of [gru.W_hr, gru.W_hz, gru.W_hh]) W.assign(tf.zeros([4, 4]));
+  gru.W_xz.assign(tf.zeros([3, 4]));
+  gru.b_z.assign(tf.fill([4], 2));
+  const before = tf.memory().numTensors;
+  const a = stateGradientNorms(rnn, X);
+  const z = stateGradientNorms(gru, X);
+  assert.equal(tf.memory().numTensors, before, "no tensor outlives the call");
+  assert.equal(a.length, 10);
+  const sig2 = 1 / (1 + Math.exp(-2));
+  for (let k = 0; k < 10; k++) {
+    assert.ok(Math.abs(a[k] - 0.9 ** k) < 1e-5, `RNN k=${k}: ${a[k]} vs ${0.9 ** k}`);
+    assert.ok(Math.abs(z[k] - sig2 ** k) < 1e-5, `GRU k=${k}: ${z[k]} vs ${sig2 ** k}`);
+  }
+  X.dispose();
+  rnn.dispose();
+  gru.dispose();
+});
+
+test("stateGradientNorms works for the LSTM's [H, C] state and agrees between scratch and concise blocks", () => {
+  const X = tf.randomNormal([12, 2, 5], 0, 1, "float32", 3) as tf.Tensor3D;
+  const scratch = new LSTMScratch({ numInputs: 5, numHiddens: 6, sigma: 0.5 });
+  const concise = LSTM.fromScratch(scratch);
+  const a = stateGradientNorms(scratch, X);
+  const b = stateGradientNorms(concise, X);
+  assert.equal(a.length, 12);
+  assert.ok(Math.abs(a[0] - 1) < 1e-6, "the loss reads H_T through a unit vector");
+  for (let k = 0; k < 12; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-5 * Math.max(1, a[k]), `k=${k}: ${a[k]} vs ${b[k]}`);
+  assert.ok(a[11] > 0 && a[11] < a[1], "the gradient decays with distance here");
+  assert.throws(() => stateGradientNorms(scratch, tf.zeros([3, 1, 4]) as tf.Tensor3D), /\[numSteps, batchSize, 5\]/);
+  X.dispose();
+  scratch.dispose();
+  concise.dispose();
 });

@@ -38,7 +38,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { RecurrentBlock, RecurrentState } from "./recurrent";
-import { checkGatedInputs, checkGatedPair, checkGatedSizes, gateWeight } from "./gru";
+import { checkGatedInputs, checkGatedPair, checkGatedSizes, gateWeight, quietOrthogonalInit } from "./gru";
 
 /** Standard deviation of the normal distribution the scratch weights are drawn from (d2l's `sigma`). */
 export const LSTM_DEFAULT_SIGMA = 0.01;
@@ -118,7 +118,7 @@ export class LSTMScratch implements RecurrentBlock {
     this.name = `LSTMScratch${lstmInstances++}`;
     let k = 0;
     const weight = (name: string, rows: number): tf.Variable =>
-      gateWeight(this.name, name, [rows, numHiddens], sigma, seed * 101 + k++);
+      gateWeight(this.name, name, [rows, numHiddens], sigma, seed * 101 + ++k);
     const bias = (name: string, value = 0): tf.Variable => {
       const init = tf.fill([numHiddens], value);
       const v = tf.variable(init, true, `${this.name}/${name}`);
@@ -270,9 +270,11 @@ export class LSTM implements RecurrentBlock {
       recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
     });
     // Build the layer (create its weights) by calling it once on a tiny batch.
-    tf.tidy(() => {
-      this.layer.apply(tf.zeros([1, 1, numInputs]));
-    });
+    quietOrthogonalInit(() =>
+      tf.tidy(() => {
+        this.layer.apply(tf.zeros([1, 1, numInputs]));
+      }),
+    );
   }
 
   /** `[H, C]`, both zeros `[batchSize, numHiddens]`. */
