@@ -51,6 +51,13 @@ const KNOWN_PAGE_NOISE = [
 
 let passed = 0;
 let failed = 0;
+let stageStart = Date.now();
+/** Prints how long the stage that just ended took. */
+function stageDone(name) {
+  console.log(`     ${name}: ${((Date.now() - stageStart) / 1000).toFixed(1)} s`);
+  stageStart = Date.now();
+}
+
 function check(name, ok, detail = "") {
   if (ok) passed++;
   else failed++;
@@ -205,6 +212,17 @@ async function openNotebook(page, server) {
 }
 
 async function runAllThroughUi(page) {
+  // Count how often the board's status line is (re)drawn while the cells run: proof of live, in-place updates.
+  await page.evaluate(() => {
+    window.boardDraws = 0;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (n.nodeType === 1 && (n.matches(".rnnlab-board-status") || n.querySelector(".rnnlab-board-status"))) window.boardDraws++;
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   await page.click("#celllink");
   await page.click("#run_all_cells > a");
   await page.waitForFunction(
@@ -220,6 +238,8 @@ async function runAllThroughUi(page) {
     errors: document.querySelectorAll(".output_error").length,
     stderr: document.querySelectorAll(".output_stderr").length,
     libraries: document.querySelectorAll(`.${libraryClass}`).length,
+    boardDraws: window.boardDraws,
+    boardStatuses: document.querySelectorAll(".rnnlab-board-status").length,
   }), PLOTLY_LIBRARY_CLASS);
 }
 
@@ -262,12 +282,20 @@ async function main() {
     });
 
     // 1. run all cells through the UI
+    stageDone("server and browser started");
     await openNotebook(page, server);
+    stageDone("notebook opened, kernel connected");
     const run = await runAllThroughUi(page);
     check("run all: no error or stderr output", run.errors === 0 && run.stderr === 0, `${run.errors} errors, ${run.stderr} stderr`);
     check("run all: the plotly.js library output appears once", run.libraries === 1, `${run.libraries}`);
+    check(
+      "run all: the board's status line was redrawn in place while training ran",
+      run.boardDraws >= 3 && run.boardStatuses === 1,
+      `${run.boardDraws} draws seen, ${run.boardStatuses} status line on the page`,
+    );
     checkPlots("run all", await plotsOnPage(page));
     checkNoErrors("run all", errors);
+    stageDone("run all");
     console.log(`     screenshot ${path.relative(ROOT, await screenshot(page, "1-run-all.png"))}`);
 
     // 2. save, reload, check again
@@ -277,6 +305,7 @@ async function main() {
     check("reload: the saved notebook is trusted (its scripts may run)", await page.evaluate(() => Jupyter.notebook.trusted));
     checkPlots("reload", await plotsOnPage(page));
     checkNoErrors("reload", errors);
+    stageDone("save and reload");
     console.log(`     screenshot ${path.relative(ROOT, await screenshot(page, "2-after-reload.png"))}`);
 
     // 3. the saved file: plotly.js embedded once
@@ -297,6 +326,7 @@ async function main() {
     await page.goto(`file://${htmlFile}`);
     checkPlots("nbconvert html", await plotsOnPage(page));
     checkNoErrors("nbconvert html", errors);
+    stageDone("nbconvert and exported page");
     console.log(`     screenshot ${path.relative(ROOT, await screenshot(page, "3-nbconvert-html.png"))}`);
     if (blocked.length) console.log(`     refused outside requests (offline test): ${[...new Set(blocked)].join(", ")}`);
   } catch (err) {

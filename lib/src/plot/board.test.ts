@@ -105,3 +105,8 @@ test("in a notebook the board redraws one status and one plot in place, at most 
     jupyter.lastWriteDisplayData = saved;
   }
 });
+
+test("a negative or NaN redraw interval is an error", () => {
+  assert.throws(() => new TrainingBoard({ minIntervalSeconds: -1 }), /minIntervalSeconds must be a number of seconds ≥ 0, got -1/);
+  assert.throws(() => new TrainingBoard({ textIntervalSeconds: NaN }), /textIntervalSeconds/);
+});

@@ -117,6 +117,12 @@ export class TrainingBoard implements ProgressListener {
   private dirty = false;
 
   constructor(config: TrainingBoardConfig = {}) {
+    for (const key of ["minIntervalSeconds", "textIntervalSeconds"] as const) {
+      const v = config[key];
+      if (v !== undefined && !(Number.isFinite(v) && v >= 0)) {
+        throw new Error(`TrainingBoard: ${key} must be a number of seconds ≥ 0, got ${v}.`);
+      }
+    }
     this.config = config;
     this.now = config.now ?? Date.now;
     this.notebook = config.notebook ?? inNotebook();

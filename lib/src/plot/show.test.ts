@@ -91,3 +91,9 @@ test("outside a notebook, show prints the text summary", () => {
   }
   assert.deepEqual(lines, ["[plot] loss: scatter of 3 points"]);
 });
+
+test("show rejects things that are not figures or views, saying what it takes", () => {
+  for (const bad of [undefined, null, 3, { shape: [2, 2] }]) {
+    assert.throws(() => show(bad as unknown as Parameters<typeof show>[0]), /show\(\.\.\.\) takes a figure \(from lineChart, heatmap, barChart\)/);
+  }
+});

@@ -112,6 +112,19 @@ export function plotHtml(fig: PlotFigure): string {
   );
 }
 
+function checkShowable(item: unknown): asserts item is Showable {
+  const o = item as { data?: unknown; layout?: unknown; html?: unknown } | null | undefined;
+  const isFigure = typeof o === "object" && o !== null && Array.isArray(o.data) && typeof o.layout === "object";
+  const isView = typeof o === "object" && o !== null && typeof o.html === "string";
+  if (!isFigure && !isView) {
+    const what = o === null || typeof o !== "object" ? String(o) : `an object with keys ${Object.keys(o).slice(0, 5).join(", ")}`;
+    throw new Error(
+      `show(...) takes a figure (from lineChart, heatmap, barChart) or a view (from coloredText, table); got ${what}. ` +
+        `To look at a tensor, print it (t.print()) or plot it, e.g. show(heatmap(t)).`,
+    );
+  }
+}
+
 /** The MIME bundle `show` sends for `item` (without the one-off library output). */
 export function plotBundle(item: Showable): MimeBundle {
   if (isHtmlView(item)) return { "text/html": item.html, "text/plain": item.text };
@@ -144,6 +157,7 @@ export function plotlyLoaded(): boolean {
  * ```
  */
 export function show(item: Showable, handle?: DisplayHandle): void {
+  checkShowable(item);
   if (!isHtmlView(item)) ensurePlotlyLoaded();
   const bundle = plotBundle(item);
   if (handle === undefined) displayBundle(bundle);
