@@ -54,18 +54,17 @@ async function worker(mode, steps) {
           tf.variable(tf.zeros([VOCAB])),
         ]);
         const X = tf.tensor2d(ids.subarray(0, T * B), [T, B], "int32"); // time-major token ids
-        const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(ids.subarray(B), "int32"), VOCAB));
+        const targets = ids.slice(B); // next tokens, time-major like y
         step = () =>
           opt.minimize(
             () => {
               const { y } = rnnlab.fusedRecurrent(cell, { ids: X, numInputs: VOCAB }, { W, U, b });
-              const logits = y.reshape([T * B, H]).matMul(Wout).add(bout);
-              return tf.losses.softmaxCrossEntropy(Y, logits);
+              return rnnlab.fusedSoftmaxCrossEntropy(y.reshape([T * B, H]), Wout, bout, targets);
             },
             true,
             [W, U, b, Wout, bout],
           );
-        dispose = () => tf.dispose([W, U, b, Wout, bout, X, Y]);
+        dispose = () => tf.dispose([W, U, b, Wout, bout, X]);
       } else {
         const args = { units: H, returnSequences: true, inputShape: [T, VOCAB] };
         const layer =
@@ -146,7 +145,7 @@ function main() {
   const header = ["cell", "size", "(a) tf.layers wasm", "(b) tf.layers patched", "(b)/(a)", "(c) fused", "(d) PyTorch", "(c)/(d)"];
   const notes = [
     "(a)/(b): tf.layers.{simpleRNN,gru,lstm} (sigmoid gates) + dense, one-hot inputs, tf.train.adam; (b) with rnnlab's wasm kernel patch",
-    "(c): fusedRecurrent with token ids (gather fused) + tf ops head + FusedAdam; (d): torch.nn.{RNN,GRU,LSTM} + Linear + Adam, one-hot inputs",
+    "(c): fusedRecurrent with token ids (gather fused) + fusedSoftmaxCrossEntropy + FusedAdam; (d): torch.nn.{RNN,GRU,LSTM} + Linear + Adam, one-hot inputs",
   ];
   const rows = [];
   for (const { H, B, T } of SIZES) {

@@ -463,3 +463,31 @@ export function addInto(dst: usize, src: usize, n: i32): void {
     store<f32>(dst + q, load<f32>(dst + q) + load<f32>(src + q));
   }
 }
+
+// ---- Output layer: softmax cross-entropy over logits [N, V] with integer labels. ----
+
+// Writes dlogits = (softmax(logits) − onehot(label))·scale [N, V]; returns Σ −log softmax(logits)[label].
+export function softmaxXent(logits: usize, labels: usize, dlogits: usize, N: i32, V: i32, scale: f32): f32 {
+  let loss: f32 = 0;
+  const row = <usize>V << 2;
+  for (let n = 0; n < N; n++) {
+    const l = logits + <usize>n * row;
+    const d = dlogits + <usize>n * row;
+    let mx = load<f32>(l);
+    for (let j = 1; j < V; j++) mx = max(mx, load<f32>(l + (<usize>j << 2)));
+    let sum: f32 = 0;
+    for (let j = 0; j < V; j++) {
+      const e = Mathf.exp(load<f32>(l + (<usize>j << 2)) - mx);
+      store<f32>(d + (<usize>j << 2), e);
+      sum += e;
+    }
+    const y = load<i32>(labels + (<usize>n << 2));
+    loss += Mathf.log(sum) - (load<f32>(l + (<usize>y << 2)) - mx);
+    const inv = scale / sum;
+    for (let j = 0; j < V; j++) {
+      const q = d + (<usize>j << 2);
+      store<f32>(q, load<f32>(q) * inv - (j == y ? scale : 0));
+    }
+  }
+  return loss;
+}

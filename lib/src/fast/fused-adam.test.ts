@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { FusedAdam } from "./fused-adam";
 import { fusedKernels } from "./fused-kernels";
+import { fusedSoftmaxCrossEntropy } from "./fused-head";
 import { fusedRecurrent } from "./fused-op";
 import { patchWasmKernels } from "./wasm-kernels";
 
@@ -43,11 +44,15 @@ test("200 fused training steps on wasm grow neither tensors, nor the wasm heap, 
   const X = tf.tensor2d(ids.subarray(0, T * B), [T, B], "int32");
   const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(ids.subarray(B), "int32"), V));
   const opt = new FusedAdam({ lr: 0.01 });
+  let i = 0;
   const step = (): number => {
     const loss = opt.minimize(
       () => {
         const { y } = fusedRecurrent("lstm", { ids: X, numInputs: V }, { W: W as tf.Tensor2D, U: U as tf.Tensor2D, b: b as tf.Tensor1D });
-        return tf.losses.softmaxCrossEntropy(Y, y.reshape([T * B, H]).matMul(Wout).add(bout)) as tf.Scalar;
+        // Alternate the tf-ops head (patched kernels) and the fused head.
+        return i++ % 2 === 0
+          ? (tf.losses.softmaxCrossEntropy(Y, y.reshape([T * B, H]).matMul(Wout).add(bout)) as tf.Scalar)
+          : fusedSoftmaxCrossEntropy(y.reshape([T * B, H]) as tf.Tensor2D, Wout as tf.Tensor2D, bout as tf.Tensor1D, ids.subarray(B));
       },
       true,
       [W, U, b, Wout, bout],
@@ -62,7 +67,7 @@ test("200 fused training steps on wasm grow neither tensors, nor the wasm heap, 
   const heapBytes = heap.HEAPU8.length;
   const kernelBytes = fusedKernels().f32().byteLength;
   let last = first;
-  for (let i = 0; i < 200; i++) last = step();
+  for (let s = 0; s < 200; s++) last = step();
   assert.equal(tf.memory().numTensors, tensors, "tensors");
   assert.equal(heap.HEAPU8.length, heapBytes, "tfjs wasm heap");
   assert.equal(fusedKernels().f32().byteLength, kernelBytes, "fused kernels' memory");

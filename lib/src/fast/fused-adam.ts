@@ -59,18 +59,22 @@ export class FusedAdam extends tf.Optimizer {
       const variable = variables[name];
       if (!variable || !variable.trainable || tensor == null) continue;
       const g = tensor.dataSync() as Float32Array;
-      const w = variable.dataSync().slice() as Float32Array;
+      // wasm's dataSync returns a fresh copy; other backends may hand out their own storage: copy those.
+      const w = (tf.getBackend() === "wasm" ? variable.dataSync() : variable.dataSync().slice()) as Float32Array;
       let st = this.moments.get(name);
       if (!st || st.m.length !== w.length) {
         st = { m: new Float32Array(w.length), v: new Float32Array(w.length) };
         this.moments.set(name, st);
       }
       const { m, v } = st;
-      for (let i = 0; i < w.length; i++) {
+      const lr = this.lr;
+      const a1 = 1 - b1;
+      const a2 = 1 - b2;
+      for (let i = 0, n = w.length; i < n; i++) {
         const gi = g[i];
-        m[i] = b1 * m[i] + (1 - b1) * gi; // m = β₁m + (1−β₁)g
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi; // v = β₂v + (1−β₂)g²
-        w[i] -= (this.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps); // w −= lr·m̂/(√v̂ + ε)
+        const mi = (m[i] = b1 * m[i] + a1 * gi); // m = β₁m + (1−β₁)g
+        const vi = (v[i] = b2 * v[i] + a2 * gi * gi); // v = β₂v + (1−β₂)g²
+        w[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps); // w −= lr·m̂/(√v̂ + ε)
       }
       tf.tidy(() => variable.assign(tf.tensor(w, variable.shape, "float32")));
     }

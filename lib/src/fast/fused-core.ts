@@ -68,7 +68,7 @@ export interface FusedGrads {
 }
 
 /** A bump allocator over the kernels' memory, reset for every pass. */
-class Arena {
+export class FusedArena {
   private end: number;
   constructor(private readonly k: FusedKernels) {
     this.end = k.base;
@@ -130,7 +130,7 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
   const GH = G * H;
   const BH = B * H;
   const par = fusedParallel(k, p);
-  const mem = new Arena(k);
+  const mem = new FusedArena(k);
   const W = mem.put(p.W);
   const b = mem.put(p.b);
   const Z = mem.alloc(T * B * GH); // [T, B, G·H] pre-activations, then gate activations
@@ -218,7 +218,7 @@ export function fusedBackward(
   const GH = G * H;
   const BH = B * H;
   const par = fusedParallel(k, p);
-  const mem = new Arena(k);
+  const mem = new FusedArena(k);
   // Scratch for packing B in the large weight-gradient products, one region per thread.
   const scratch = mem.alloc(2 * 256 * Math.max(GH, I));
   const scratchBytes = 256 * Math.max(GH, I) * 4;

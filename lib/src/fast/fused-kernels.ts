@@ -55,6 +55,8 @@ export interface FusedKernels {
   tanhInPlace(z: number, h: number, n: number): void;
   tanhBackward(h: number, dh: number, dz: number, n: number): void;
   addInto(dst: number, src: number, n: number): void;
+  /** Softmax cross-entropy: writes `(softmax − onehot)·scale` to `dlogits`, returns the summed loss. */
+  softmaxXent(logits: number, labels: number, dlogits: number, N: number, V: number, scale: number): number;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -257,6 +259,23 @@ export class JsFusedKernels implements FusedKernels {
   addInto(dst: number, src: number, n: number): void {
     const m = this.m;
     for (let i = 0; i < n; i++) m[(dst >> 2) + i] += m[(src >> 2) + i];
+  }
+  softmaxXent(logits: number, labels: number, dlogits: number, N: number, V: number, scale: number): number {
+    const m = this.m;
+    const lab = this.i32();
+    let loss = 0;
+    for (let n = 0; n < N; n++) {
+      const l = (logits >> 2) + n * V;
+      const d = (dlogits >> 2) + n * V;
+      let mx = m[l];
+      for (let j = 1; j < V; j++) mx = Math.max(mx, m[l + j]);
+      let sum = 0;
+      for (let j = 0; j < V; j++) sum += m[d + j] = Math.exp(m[l + j] - mx);
+      const y = lab[(labels >> 2) + n];
+      loss += Math.log(sum) - (m[l + y] - mx);
+      for (let j = 0; j < V; j++) m[d + j] = (m[d + j] / sum) * scale - (j === y ? scale : 0);
+    }
+    return loss;
   }
 }
 

@@ -7,3 +7,4 @@ export * from "./fused-reference";
 export * from "./fused-layers";
 export * from "./fused-block";
 export * from "./fused-adam";
+export * from "./fused-head";
