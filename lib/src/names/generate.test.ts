@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Vocab } from "../data/vocab";
+import type { LanguageModel } from "../rnn/rnn-lm";
+import { sampleNames, sampleWithSuffix } from "./generate";
+
+// <eos> = 0, a = 1, b = 2, c = 3
+const vocab = Vocab.build(["a", "b", "c"], { reserved: ["<eos>"] });
+
+/** A fake model with no memory: after token i it (almost surely) produces `next[i]`. */
+function chainModel(next: readonly number[]): LanguageModel {
+  const V = next.length;
+  const M = tf.tidy(() => tf.mul(tf.oneHot(tf.tensor1d(next as number[], "int32"), V), 50)); // [V, V] logits
+  return {
+    vocabSize: V,
+    initState: (b) => [tf.zeros([b, 1])],
+    forward: (X) => tf.tidy(() => {
+      const [T, B] = X.shape;
+      const logits = tf.reshape(tf.matMul(tf.reshape(X, [T * B, V]), M), [T, B, V]) as tf.Tensor3D;
+      return [logits, [tf.zeros([B, 1])]];
+    }),
+    loss: () => tf.scalar(0),
+    trainableVariables: () => [],
+    dispose: () => M.dispose(),
+  };
+}
+
+test("sampleNames stops at <eos>: start → a → b → c → <eos> gives 'abc'", () => {
+  const model = chainModel([1, 2, 3, 0]);
+  try {
+    const before = tf.memory().numTensors;
+    const names = sampleNames(model, vocab, { count: 3, method: { kind: "temperature", temperature: 1 }, maxLength: 50 });
+    assert.deepEqual(names, ["abc", "abc", "abc"]);
+    assert.deepEqual(sampleNames(model, vocab, { count: 1, method: { kind: "greedy" }, prefix: "b" }), ["bc"]);
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    model.dispose();
+  }
+});
+
+test("sampleNames stops at the length limit when <eos> never comes", () => {
+  const model = chainModel([1, 2, 3, 1]); // c → a: a cycle without <eos>
+  try {
+    const names = sampleNames(model, vocab, { count: 2, method: { kind: "greedy" }, maxLength: 7 });
+    assert.deepEqual(names, ["abcabca", "abcabca"]);
+    assert.equal(sampleNames(model, vocab, { count: 1, method: { kind: "greedy" }, maxLength: 50, prefix: "ab" })[0].length, 52);
+  } finally {
+    model.dispose();
+  }
+});
+
+test("sampleWithSuffix attaches the suffix only where the model expects it to follow", () => {
+  const model = chainModel([1, 2, 3, 1]); // a → b → c → a …: "c<eos>" is likely only right after a "b"
+  try {
+    const short = sampleWithSuffix(model, vocab, "c", { count: 4, method: { kind: "temperature", temperature: 1 }, maxStem: 3 });
+    assert.deepEqual(short, ["abc", "abc", "abc", "abc"]);
+    const long = sampleWithSuffix(model, vocab, "c", { count: 8, method: { kind: "temperature", temperature: 1 }, maxStem: 5 });
+    for (const n of long) assert.ok(n === "abc" || n === "abcabc", n);
+    assert.throws(() => sampleWithSuffix(model, vocab, "", { count: 1, method: { kind: "greedy" } }), /suffix is empty/);
+  } finally {
+    model.dispose();
+  }
+});
