@@ -176,6 +176,26 @@ export class GRUScratch implements RecurrentBlock {
     return [tf.zeros([batchSize, this.numHiddens])];
   }
 
+  /** Reset gate `R_t = σ(X_t W_xr + H_{t-1} W_hr + b_r)`, `[batchSize, numHiddens]`, in `[0, 1]`. */
+  resetGate(X: tf.Tensor2D, H: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(tf.add(tf.add(tf.matMul(X, this.W_xr), tf.matMul(H, this.W_hr)), this.b_r)) as tf.Tensor2D);
+  }
+
+  /** Update gate `Z_t = σ(X_t W_xz + H_{t-1} W_hz + b_z)`, `[batchSize, numHiddens]`, in `[0, 1]`. */
+  updateGate(X: tf.Tensor2D, H: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(tf.add(tf.add(tf.matMul(X, this.W_xz), tf.matMul(H, this.W_hz)), this.b_z)) as tf.Tensor2D);
+  }
+
+  /** Candidate state `H̃_t = tanh(X_t W_xh + (R_t ⊙ H_{t-1}) W_hh + b_h)`: the reset gate decides how much of the past it sees. */
+  candidateState(X: tf.Tensor2D, H: tf.Tensor2D, R: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.tanh(tf.add(tf.add(tf.matMul(X, this.W_xh), tf.matMul(tf.mul(R, H), this.W_hh)), this.b_h)) as tf.Tensor2D);
+  }
+
+  /** New state `H_t = Z_t ⊙ H_{t-1} + (1 − Z_t) ⊙ H̃_t`: where `Z_t ≈ 1` the old state is kept. */
+  newState(H: tf.Tensor2D, Z: tf.Tensor2D, H_tilde: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.add(tf.mul(Z, H), tf.mul(tf.sub(1, Z), H_tilde)) as tf.Tensor2D);
+  }
+
   /**
    * One time step: the gates and the new state.
    * @param X `[batchSize, numInputs]`
@@ -183,11 +203,10 @@ export class GRUScratch implements RecurrentBlock {
    */
   step(X: tf.Tensor2D, H: tf.Tensor2D): GRUStep {
     return tf.tidy(() => {
-      const R = tf.sigmoid(X.matMul(this.W_xr).add(H.matMul(this.W_hr)).add(this.b_r)) as tf.Tensor2D; // reset gate
-      const Z = tf.sigmoid(X.matMul(this.W_xz).add(H.matMul(this.W_hz)).add(this.b_z)) as tf.Tensor2D; // update gate
-      const H_tilde = tf.tanh(X.matMul(this.W_xh).add(R.mul(H).matMul(this.W_hh)).add(this.b_h)) as tf.Tensor2D; // candidate
-      const H_new = Z.mul(H).add(tf.scalar(1).sub(Z).mul(H_tilde)) as tf.Tensor2D; // new state
-      return { R, Z, H_tilde, H: H_new };
+      const R = this.resetGate(X, H); // reset gate
+      const Z = this.updateGate(X, H); // update gate
+      const H_tilde = this.candidateState(X, H, R); // candidate state
+      return { R, Z, H_tilde, H: this.newState(H, Z, H_tilde) }; // new state
     });
   }
 
