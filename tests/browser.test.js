@@ -294,6 +294,8 @@ async function main() {
       `${run.boardDraws} draws seen, ${run.boardStatuses} status line on the page`,
     );
     checkPlots("run all", await plotsOnPage(page));
+    const tracked = await page.evaluate(() => (window.rnnlabPlots || []).length);
+    check("run all: plots replaced by board redraws were purged", tracked === EXPECTED_TRACES.length, `${tracked} plots tracked`);
     checkNoErrors("run all", errors);
     stageDone("run all");
     console.log(`     screenshot ${path.relative(ROOT, await screenshot(page, "1-run-all.png"))}`);

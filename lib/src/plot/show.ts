@@ -104,7 +104,12 @@ export function plotHtml(fig: PlotFigure): string {
     `  function draw() {\n` +
     `    var el = document.getElementById(${JSON.stringify(id)});\n` +
     `    var ready = window.Plotly && typeof window.Plotly.newPlot === "function";\n` +
-    `    if (el && el.isConnected && ready) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config); return; }\n` +
+    `    if (el && el.isConnected && ready) {\n` +
+    // Plots whose output was replaced (a board redraw) or cleared are purged, freeing their listeners.
+    `      var live = (window.rnnlabPlots || []).filter(function (gd) {\n` +
+    `        if (gd.isConnected) return true;\n        window.Plotly.purge(gd);\n        return false;\n      });\n` +
+    `      live.push(el);\n      window.rnnlabPlots = live;\n` +
+    `      window.Plotly.newPlot(el, fig.data, fig.layout, fig.config);\n      return;\n    }\n` +
     `    if (Date.now() - start > ${WAIT_FOR_PLOTLY_SECONDS * 1000}) {\n` +
     `      if (el && !ready) el.innerHTML = ${JSON.stringify(`<p style="color:#b00">${missing}</p>`)};\n` +
     `      return;\n    }\n` +
