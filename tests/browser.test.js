@@ -324,7 +324,8 @@ async function main() {
     // 4. nbconvert --to html, opened from disk
     const conv = spawnSync(py, ["-m", "nbconvert", "--to", "html", NOTEBOOK], { cwd: WORK, encoding: "utf8" });
     const htmlFile = path.join(WORK, NOTEBOOK.replace(/\.ipynb$/, ".html"));
-    check("nbconvert --to html succeeds", conv.status === 0 && fs.existsSync(htmlFile), (conv.stderr || "").slice(-300));
+    const converted = conv.status === 0 && fs.existsSync(htmlFile);
+    check("nbconvert --to html succeeds", converted, converted ? "" : (conv.stderr || "").slice(-500));
     await page.goto(`file://${htmlFile}`);
     checkPlots("nbconvert html", await plotsOnPage(page));
     checkNoErrors("nbconvert html", errors);
