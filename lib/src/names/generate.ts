@@ -22,7 +22,11 @@ import type { Vocab } from "../data/vocab";
 import { DecodeMethod, nextTokenProbs, sampleIndex } from "../decode/sampling";
 import type { RecurrentBlock, RecurrentState } from "../rnn/recurrent";
 import type { LanguageModel } from "../rnn/rnn-lm";
-import { NAME_LABELS, NameLabel, NameSplit, noveltyShares } from "./split";
+import { coloredText } from "../plot/colored-text";
+import type { HtmlView } from "../plot/figure";
+import { table } from "../plot/table";
+import { NAME_LABELS, NameLabel, NameSplit, labelName, noveltyCounts, noveltyShares } from "./split";
+import { scaled } from "../quick";
 
 /** Options of {@link sampleNames}. */
 export interface SampleNamesOptions {
@@ -208,9 +212,13 @@ export function valPerplexityAtTemperatures(model: LanguageModel, data: BatchSou
 /** One row of {@link temperatureSweep}: validation perplexity and the shares of new / training / held-out names at one temperature. */
 export type TemperatureRow = { readonly temperature: number; readonly "val ppl": number } & Readonly<Record<NameLabel, number>>;
 
-/** For each temperature: validation perplexity, and the novelty shares of `count` sampled names. */
+/**
+ * For each temperature: validation perplexity, and the novelty shares of `count` sampled names
+ * (default 1,000; `scaled(count, 200)` under `RNNLAB_QUICK`).
+ */
 export function temperatureSweep(model: LanguageModel, vocab: Vocab, data: BatchSource, split: NameSplit, temperatures: readonly number[], opts: { readonly count?: number; readonly seed?: number } = {}): TemperatureRow[] {
-  const { count = 1000, seed = 0 } = opts;
+  const { seed = 0 } = opts;
+  const count = scaled(opts.count ?? 1000, 200);
   const ppl = valPerplexityAtTemperatures(model, data, temperatures);
   return temperatures.map((temperature, i) => {
     const samples = sampleNames(model, vocab, { count, method: { kind: "temperature", temperature }, seed: seed + i });
@@ -278,4 +286,54 @@ export function unitForFeature(model: HasBlock, vocab: Vocab, names: readonly st
     if (Math.abs(r) > Math.abs(best.correlation)) best = { unit: u, correlation: r };
   }
   return best;
+}
+
+/** Colours the letters of `names` (one per line) by the activation of hidden unit `unit` (tanh-range, blue −1 … red +1). */
+export function unitColoredText(model: HasBlock, vocab: Vocab, names: readonly string[], unit: number, title?: string): HtmlView {
+  if (!Number.isInteger(unit) || unit < 0 || unit >= model.block.numHiddens) {
+    throw new Error(`unitColoredText: unit ${unit} does not exist; the model has units 0 … ${model.block.numHiddens - 1}.`);
+  }
+  const acts = hiddenActivations(model, vocab, names);
+  const values: number[] = [];
+  acts.forEach((rows, n) => {
+    rows.forEach((r) => values.push(Math.max(-1, Math.min(1, r[unit]))));
+    if (n < names.length - 1) values.push(NaN); // the line break has no activation
+  });
+  return coloredText(names.join("\n"), values, { range: "signed", title: title ?? `unit ${unit}` });
+}
+
+/** A sampling setting for {@link generationTable}: a column title and a decoding method. */
+export interface GenerationSetting {
+  readonly title: string;
+  readonly method: DecodeMethod;
+  /** Letters every name starts with. */
+  readonly prefix?: string;
+  /** Letters every name ends with (see {@link sampleWithSuffix}). */
+  readonly suffix?: string;
+}
+
+/** Marks after a name in tables: none for new names, `·` for training names, `★` for held-out real names. */
+export const NAME_MARKS: Readonly<Record<NameLabel, string>> = { new: "", "in training set": " ·", "held-out real name": " ★" };
+
+/**
+ * A table with one column per setting and `count` sampled names in each, every name marked:
+ * no mark = **new**, `·` = **in training set**, `★` = **held-out real name**. The last row counts them.
+ */
+export function generationTable(model: LanguageModel, vocab: Vocab, split: NameSplit, settings: readonly GenerationSetting[], opts: { readonly count?: number; readonly seed?: number } = {}): HtmlView {
+  const { count = 20, seed = 0 } = opts;
+  const columns = settings.map((s, i) => {
+    const o = { count, method: s.method, prefix: s.prefix, seed: seed + i };
+    return s.suffix ? sampleWithSuffix(model, vocab, s.suffix, o) : sampleNames(model, vocab, o);
+  });
+  const rows: Record<string, string>[] = Array.from({ length: count }, (_, r) => {
+    const row: Record<string, string> = {};
+    settings.forEach((s, i) => (row[s.title] = columns[i][r] + NAME_MARKS[labelName(columns[i][r], split)]));
+    return row;
+  });
+  const summary: Record<string, string> = {};
+  settings.forEach((s, i) => {
+    const c = noveltyCounts(columns[i], split);
+    summary[s.title] = `${c.new} new, ${c["in training set"]} ·, ${c["held-out real name"]} ★`;
+  });
+  return table([...rows, summary], { title: `${count} names per setting (· in training set, ★ held-out real name, unmarked: new)` });
 }
