@@ -58,6 +58,31 @@ export function gemmPacked(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32,
   }
 }
 
+// Packs all of B [K, N] into panels of 8 columns (panel j: K rows × 8, contiguous) at dst; tail columns
+// (N mod 8) are not packed (gemmPre reads them from B).
+export function packPanels(b: usize, dst: usize, K: i32, N: i32): void {
+  const n8 = N & ~7;
+  for (let j = 0; j < n8; j += 8) {
+    let d = dst + (<usize>(j * K) << 2);
+    let s = b + (<usize>j << 2);
+    for (let k = 0; k < K; k++) {
+      v128.store(d, v128.load(s));
+      v128.store(d, v128.load(s, 16), 16);
+      d += 32;
+      s += <usize>N << 2;
+    }
+  }
+}
+
+// C[M,N] (+)= A[M,K] @ B[K,N] with B also given packed by packPanels (weights reused every time step).
+export function gemmPre(a: usize, b: usize, packed: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  if (K == 0) {
+    if (acc == 0) memory.fill(c, 0, <usize>(M * N) << 2);
+    return;
+  }
+  gemmBlockP(a, b, packed, c, M, K, N, K, acc != 0);
+}
+
 // One K-block: A is [M, kc] with row stride lda; B is [kc, N]; C is [M, N].
 function gemmBlock(a: usize, b: usize, c: usize, M: i32, kc: i32, N: i32, lda: i32, add: bool): void {
   gemmBlockP(a, b, 0, c, M, kc, N, lda, add);

@@ -140,9 +140,19 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
   if (p.ids) k.gatherRows(W, mem.put(p.ids), Z, T * B, GH);
   else par.rows({ fn: "gemm", a: mem.put(p.x!), b: W, c: Z, M: T * B, K: I, N: GH, acc: 0 });
   k.addRows(Z, b, T * B, GH);
-  const job: FusedForwardJob = { fn: "forward", cell, T, B, H, b0: 0, b1: B, Z, hs, U: 0, Uzr: 0, Uh: 0, cs: 0, tcs: 0, rh: 0, zr: 0, hhPre: 0 };
+  const job: FusedForwardJob = {
+    fn: "forward", cell, T, B, H, b0: 0, b1: B, Z, hs, U: 0, Uzr: 0, Uh: 0, Upk: 0, Uzrpk: 0, Uhpk: 0,
+    cs: 0, tcs: 0, rh: 0, zr: 0, hhPre: 0,
+  };
+  // Recurrent weights are read every step: pack them once into the GEMM's panel layout.
+  const packed = (w: number, K: number, N: number): number => {
+    const q = mem.alloc(K * N);
+    k.packPanels(w, q, K, N);
+    return q;
+  };
   if (cell === "lstm") {
     job.U = mem.put(p.U);
+    job.Upk = packed(job.U, H, GH);
     job.cs = mem.alloc((T + 1) * BH);
     job.tcs = mem.alloc(T * BH);
     k.f32().set(p.c0!, job.cs >> 2);
@@ -150,11 +160,14 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
     const [uzr, uh] = splitGruU(p.U, H);
     job.Uzr = mem.put(uzr);
     job.Uh = mem.put(uh);
+    job.Uzrpk = packed(job.Uzr, H, 2 * H);
+    job.Uhpk = packed(job.Uh, H, H);
     job.rh = mem.alloc(T * BH);
     job.zr = mem.alloc(B * 2 * H);
     job.hhPre = mem.alloc(BH);
   } else {
     job.U = mem.put(p.U);
+    job.Upk = packed(job.U, H, H);
   }
   par.batch(job); // the time loop; batch rows are independent, so threads split them
   const saved: FusedSaved = {
@@ -185,17 +198,17 @@ export function forwardSteps(k: FusedKernels, j: FusedForwardJob): void {
     const hPrev = at(j.hs, t, H);
     const h = at(j.hs, t + 1, H);
     if (cell === "lstm") {
-      k.gemm(hPrev, j.U, z, nb, H, GH, 1); // z += h_{t−1}·U
+      k.gemmPre(hPrev, j.U, j.Upk, z, nb, H, GH, 1); // z += h_{t−1}·U
       k.lstmForwardStep(z, at(j.cs, t, H), at(j.cs, t + 1, H), at(j.tcs, t, H), h, nb, H);
     } else if (cell === "gru") {
       const zr = j.zr + b0 * 2 * H * 4;
       const hhPre = j.hhPre + b0 * H * 4;
-      k.gemm(hPrev, j.Uzr, zr, nb, H, 2 * H, 0); // [nb, 2H] = h_{t−1}·U_zr
+      k.gemmPre(hPrev, j.Uzr, j.Uzrpk, zr, nb, H, 2 * H, 0); // [nb, 2H] = h_{t−1}·U_zr
       k.gruForwardA(z, zr, hPrev, z, at(j.rh, t, H), nb, H);
-      k.gemm(at(j.rh, t, H), j.Uh, hhPre, nb, H, H, 0); // [nb, H] = (r⊙h_{t−1})·U_h
+      k.gemmPre(at(j.rh, t, H), j.Uh, j.Uhpk, hhPre, nb, H, H, 0); // [nb, H] = (r⊙h_{t−1})·U_h
       k.gruForwardB(z, hhPre, hPrev, z, h, nb, H);
     } else {
-      k.gemm(hPrev, j.U, z, nb, H, H, 1);
+      k.gemmPre(hPrev, j.U, j.Upk, z, nb, H, H, 1);
       k.tanhInPlace(z, h, nb * H);
     }
   }
@@ -227,7 +240,13 @@ export function fusedBackward(
   const hs = mem.put(s.hs);
   const job: FusedBackwardJob = {
     fn: "backward", cell, T, B, H, b0: 0, b1: B, hs, dY: mem.put(dy), dZ: mem.alloc(T * B * GH),
-    dh: mem.alloc(BH), dhPrev: 0, dc: 0, gates: 0, cs: 0, tcs: 0, rh: 0, UT: 0, UzrT: 0, UhT: 0, dZR: 0, dAH: 0, drh: 0,
+    dh: mem.alloc(BH), dhPrev: 0, dc: 0, gates: 0, cs: 0, tcs: 0, rh: 0, UT: 0, UzrT: 0, UhT: 0,
+    UTpk: 0, UzrTpk: 0, UhTpk: 0, dZR: 0, dAH: 0, drh: 0,
+  };
+  const packed = (w: number, K: number, N: number): number => {
+    const q = mem.alloc(K * N);
+    k.packPanels(w, q, K, N);
+    return q;
   };
   const f = k.f32();
   f.fill(0, job.dh >> 2, (job.dh >> 2) + BH);
@@ -245,6 +264,7 @@ export function fusedBackward(
     }
     job.UT = mem.alloc(GH * H);
     k.transpose(mem.put(p.U), job.UT, H, GH);
+    job.UTpk = packed(job.UT, GH, H);
     par.batch(job);
     k.transpose(hs, HpT, T * B, H);
     const dUp = mem.alloc(H * GH);
@@ -258,6 +278,8 @@ export function fusedBackward(
     job.UhT = mem.alloc(H * H);
     k.transpose(mem.put(uzr), job.UzrT, H, 2 * H);
     k.transpose(mem.put(uh), job.UhT, H, H);
+    job.UzrTpk = packed(job.UzrT, 2 * H, H);
+    job.UhTpk = packed(job.UhT, H, H);
     job.dZR = mem.alloc(T * B * 2 * H);
     job.dAH = mem.alloc(T * BH);
     job.drh = mem.alloc(BH);
@@ -325,19 +347,19 @@ export function backwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
     const dz = at(j.dZ, t, GH);
     if (cell === "lstm") {
       k.lstmBackwardStep(at(j.gates, t, GH), at(j.cs, t, H), at(j.tcs, t, H), dh, dc, dz, nb, H);
-      k.gemm(dz, j.UT, dh, nb, GH, H, 0); // dh_{t−1} = dz·Uᵀ
+      k.gemmPre(dz, j.UT, j.UTpk, dh, nb, GH, H, 0); // dh_{t−1} = dz·Uᵀ
     } else if (cell === "gru") {
       const g = at(j.gates, t, GH);
       const hPrev = at(j.hs, t, H);
       const drh = row(j.drh, H);
       k.gruBackwardA(g, hPrev, dh, dz, at(j.dAH, t, H), dhPrev, nb, H);
-      k.gemm(at(j.dAH, t, H), j.UhT, drh, nb, H, H, 0); // d(r⊙h₋) = da_h·U_hᵀ
+      k.gemmPre(at(j.dAH, t, H), j.UhT, j.UhTpk, drh, nb, H, H, 0); // d(r⊙h₋) = da_h·U_hᵀ
       k.gruBackwardB(g, hPrev, drh, dz, at(j.dZR, t, 2 * H), dhPrev, nb, H);
-      k.gemm(at(j.dZR, t, 2 * H), j.UzrT, dhPrev, nb, 2 * H, H, 1); // += [dz|dr]·U_zrᵀ
+      k.gemmPre(at(j.dZR, t, 2 * H), j.UzrT, j.UzrTpk, dhPrev, nb, 2 * H, H, 1); // += [dz|dr]·U_zrᵀ
       [dh, dhPrev] = [dhPrev, dh];
     } else {
       k.tanhBackward(at(j.hs, t + 1, H), dh, dz, nb * H);
-      k.gemm(dz, j.UT, dh, nb, H, H, 0);
+      k.gemmPre(dz, j.UT, j.UTpk, dh, nb, H, H, 0);
     }
   }
 }
@@ -378,6 +400,10 @@ export interface FusedForwardJob extends StepsJobBase {
   U: number;
   Uzr: number;
   Uh: number;
+  /** The recurrent weights packed for `gemmPre`. */
+  Upk: number;
+  Uzrpk: number;
+  Uhpk: number;
   cs: number;
   tcs: number;
   rh: number;
@@ -400,6 +426,9 @@ export interface FusedBackwardJob extends StepsJobBase {
   UT: number;
   UzrT: number;
   UhT: number;
+  UTpk: number;
+  UzrTpk: number;
+  UhTpk: number;
   dZR: number;
   dAH: number;
   drh: number;

@@ -41,6 +41,10 @@ export interface FusedKernels {
   gemm(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
   /** {@link gemm} for large operands, packing B through `scratch` (room for `256·N` floats). */
   gemmPacked(a: number, b: number, c: number, M: number, K: number, N: number, acc: number, scratch: number): void;
+  /** Packs `B [K, N]` into 8-column panels at `dst` (`K·N` floats) for {@link gemmPre}. */
+  packPanels(b: number, dst: number, K: number, N: number): void;
+  /** {@link gemm} with `B` also given packed by {@link packPanels} (reused weights). */
+  gemmPre(a: number, b: number, packed: number, c: number, M: number, K: number, N: number, acc: number): void;
   transpose(src: number, dst: number, rows: number, cols: number): void;
   addRows(dst: number, v: number, rows: number, cols: number): void;
   colSum(src: number, dst: number, rows: number, cols: number, acc: number): void;
@@ -97,6 +101,12 @@ export class JsFusedKernels implements FusedKernels {
     }
   }
   gemmPacked(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void {
+    this.gemm(a, b, c, M, K, N, acc);
+  }
+  packPanels(): void {
+    // The JS gemm reads B directly.
+  }
+  gemmPre(a: number, b: number, _packed: number, c: number, M: number, K: number, N: number, acc: number): void {
     this.gemm(a, b, c, M, K, N, acc);
   }
   transpose(src: number, dst: number, rows: number, cols: number): void {
