@@ -289,7 +289,11 @@ export interface GRUConfig {
   /** Width of the hidden state (`units` in tf.layers). */
   readonly numHiddens: number;
   /** Seed of tf.layers' initialisers (glorotUniform kernel, orthogonal recurrent kernel, zero bias). Default 1. */
-  readonly seed?: number;
+  readonly seed?: number;  /**
+   * `"zeros"` skips tf.layers' initialisers (the orthogonal one is slow for wide layers) and starts from
+   * zero weights; `fromScratch` uses it because it overwrites the weights at once. Default `"layers"`.
+   */
+  readonly init?: "layers" | "zeros";
 }
 
 /**
@@ -304,8 +308,9 @@ export class GRU implements RecurrentBlock {
   readonly layer: tf.layers.Layer;
 
   constructor(config: GRUConfig) {
-    const { numInputs, numHiddens, seed = GRU_DEFAULT_SEED } = config;
+    const { numInputs, numHiddens, seed = GRU_DEFAULT_SEED, init = "layers" } = config;
     checkGatedSizes("GRU", numInputs, numHiddens);
+    const zeros = init === "zeros";
     this.numInputs = numInputs;
     this.numHiddens = numHiddens;
     this.layer = tf.layers.gru({
@@ -313,8 +318,8 @@ export class GRU implements RecurrentBlock {
       recurrentActivation: "sigmoid",
       returnSequences: true,
       returnState: true,
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+      kernelInitializer: zeros ? "zeros" : tf.initializers.glorotUniform({ seed }),
+      recurrentInitializer: zeros ? "zeros" : tf.initializers.orthogonal({ seed: seed + 1 }),
     });
     // Build the layer (create its weights) by calling it once on a tiny batch.
     quietOrthogonalInit(() =>
@@ -368,7 +373,7 @@ export class GRU implements RecurrentBlock {
 
   /** A new concise GRU computing the same function as `scratch`. */
   static fromScratch(scratch: GRUScratch): GRU {
-    const concise = new GRU({ numInputs: scratch.numInputs, numHiddens: scratch.numHiddens });
+    const concise = new GRU({ numInputs: scratch.numInputs, numHiddens: scratch.numHiddens, init: "zeros" });
     concise.copyFrom(scratch);
     return concise;
   }

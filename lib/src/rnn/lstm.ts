@@ -242,7 +242,11 @@ export interface LSTMConfig {
    * Seed of tf.layers' initialisers (glorotUniform kernel, orthogonal recurrent kernel; the bias is 0
    * with the forget-gate part at 1, `unitForgetBias`). Default 1.
    */
-  readonly seed?: number;
+  readonly seed?: number;  /**
+   * `"zeros"` skips tf.layers' initialisers (the orthogonal one is slow for wide layers) and starts from
+   * zero weights; `fromScratch` uses it because it overwrites the weights at once. Default `"layers"`.
+   */
+  readonly init?: "layers" | "zeros";
 }
 
 /**
@@ -256,8 +260,9 @@ export class LSTM implements RecurrentBlock {
   readonly layer: tf.layers.Layer;
 
   constructor(config: LSTMConfig) {
-    const { numInputs, numHiddens, seed = LSTM_DEFAULT_SEED } = config;
+    const { numInputs, numHiddens, seed = LSTM_DEFAULT_SEED, init = "layers" } = config;
     checkGatedSizes("LSTM", numInputs, numHiddens);
+    const zeros = init === "zeros";
     this.numInputs = numInputs;
     this.numHiddens = numHiddens;
     this.layer = tf.layers.lstm({
@@ -266,8 +271,8 @@ export class LSTM implements RecurrentBlock {
       unitForgetBias: true,
       returnSequences: true,
       returnState: true,
-      kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1 }),
+      kernelInitializer: zeros ? "zeros" : tf.initializers.glorotUniform({ seed }),
+      recurrentInitializer: zeros ? "zeros" : tf.initializers.orthogonal({ seed: seed + 1 }),
     });
     // Build the layer (create its weights) by calling it once on a tiny batch.
     quietOrthogonalInit(() =>
@@ -321,7 +326,7 @@ export class LSTM implements RecurrentBlock {
 
   /** A new concise LSTM computing the same function as `scratch`. */
   static fromScratch(scratch: LSTMScratch): LSTM {
-    const concise = new LSTM({ numInputs: scratch.numInputs, numHiddens: scratch.numHiddens });
+    const concise = new LSTM({ numInputs: scratch.numInputs, numHiddens: scratch.numHiddens, init: "zeros" });
     concise.copyFrom(scratch);
     return concise;
   }
