@@ -3,7 +3,9 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Vocab } from "../data/vocab";
 import type { LanguageModel } from "../rnn/rnn-lm";
-import { sampleNames, sampleWithSuffix } from "./generate";
+import { generationTable, sampleNames, sampleWithSuffix, unitColoredText } from "./generate";
+import { buildNameLM } from "./modern";
+import { splitNames } from "./split";
 
 // <eos> = 0, a = 1, b = 2, c = 3
 const vocab = Vocab.build(["a", "b", "c"], { reserved: ["<eos>"] });
@@ -58,6 +60,33 @@ test("sampleWithSuffix attaches the suffix only where the model expects it to fo
     const long = sampleWithSuffix(model, vocab, "c", { count: 8, method: { kind: "temperature", temperature: 1 }, maxStem: 5 });
     for (const n of long) assert.ok(n === "abc" || n === "abcabc", n);
     assert.throws(() => sampleWithSuffix(model, vocab, "", { count: 1, method: { kind: "greedy" } }), /suffix is empty/);
+  } finally {
+    model.dispose();
+  }
+});
+
+test("generationTable marks each name and counts the labels per setting", () => {
+  const model = chainModel([1, 2, 3, 0]); // always "abc"
+  try {
+    const inTrain = splitNames(["abc", "cab", "bca"], { valFraction: 0.34, seed: 1 });
+    const label = inTrain.trainSet.has("abc") ? " ·" : " ★";
+    const view = generationTable(model, vocab, inTrain, [{ title: "T=1", method: { kind: "temperature", temperature: 1 } }, { title: "b…", method: { kind: "greedy" }, prefix: "b" }], { count: 3 });
+    const lines = view.text.split("\n");
+    assert.equal(lines.filter((l) => l.startsWith(`abc${label}`)).length, 3);
+    assert.match(view.text, /bc {2,}|bc$/m); // "bc" is new: no mark
+    assert.match(view.text, label === " ·" ? /0 new, 3 ·, 0 ★/ : /0 new, 0 ·, 3 ★/);
+    assert.match(view.text, /3 new, 0 ·, 0 ★/);
+  } finally {
+    model.dispose();
+  }
+});
+
+test("unitColoredText colours every letter and rejects a unit that does not exist", () => {
+  const model = buildNameLM(vocab.size, { numHiddens: 4, seed: 2 });
+  try {
+    const view = unitColoredText(model, vocab, ["abc", "ca"], 1);
+    assert.equal((view.html.match(/<span style="background:/g) ?? []).length - 2, 6); // 5 letters + 1 line break (+2 legend swatches)
+    assert.throws(() => unitColoredText(model, vocab, ["abc"], 4), /units 0 … 3/);
   } finally {
     model.dispose();
   }
