@@ -50,9 +50,10 @@ export class FusedRecurrentBlock implements RecurrentBlock {
     this.kernels = config.kernels;
     const sigma = config.sigma ?? FUSED_DEFAULT_SIGMA;
     const GH = FUSED_GATES[this.cell] * this.numHiddens;
-    this.W = tf.variable(tf.randomNormal([this.numInputs, GH], 0, sigma));
-    this.U = tf.variable(tf.randomNormal([this.numHiddens, GH], 0, sigma));
-    this.b = tf.variable(tf.zeros([GH]));
+    // tidy frees the initial values; the variables themselves are kept.
+    this.W = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R2>([this.numInputs, GH], 0, sigma)));
+    this.U = tf.tidy(() => tf.variable(tf.randomNormal<tf.Rank.R2>([this.numHiddens, GH], 0, sigma)));
+    this.b = tf.tidy(() => tf.variable(tf.zeros<tf.Rank.R1>([GH])));
   }
 
   initState(batchSize: number): RecurrentState {

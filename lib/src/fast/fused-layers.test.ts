@@ -70,7 +70,9 @@ test("a model with a fused layer trains with model.fit on wasm, and saves and lo
 test("FusedRecurrentBlock keeps the RecurrentBlock contract, equals the tf-ops cell, and does not leak", async () => {
   await tf.setBackend("cpu");
   for (const cell of ["rnn", "gru", "lstm"] as const) {
+    const before = tf.memory().numTensors;
     const block = new FusedRecurrentBlock({ cell, numInputs: 5, numHiddens: 8, sigma: 0.3 });
+    assert.equal(tf.memory().numTensors, before + 3, "the block owns exactly its three variables");
     tf.tidy(() => {
       const X = tf.randomNormal([4, 3, 5], 0, 1, "float32", 2) as tf.Tensor3D;
       const state = block.initState(3).map((s) => s.add(0.1)) as tf.Tensor2D[];
