@@ -18,3 +18,4 @@ export * from "./ngrams";
 export * from "./shape-diagrams";
 export * from "./exercise";
 export * from "./corpus-stats";
+export * from "./batch-utils";

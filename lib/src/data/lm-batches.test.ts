@@ -87,3 +87,14 @@ test("windowGrid marks each token with the batch that uses it, NaN where unused"
   }
   assert.equal(flat.filter((v) => !Number.isNaN(v)).length, w.starts.length * 2 * 4);
 });
+
+test("firstBatch and countBatches", async () => {
+  const { firstBatch, countBatches } = await import("./batch-utils");
+  const data = textBatchSource(positions(400), { batchSize: 2, numSteps: 5, valFraction: 0.25, seed: 1 });
+  const b = firstBatch(data);
+  assert.deepEqual(b, [...data.trainBatches(1)][0]);
+  assert.equal(countBatches(data.trainBatches(3)), data.batchesPerEpoch);
+  assert.ok(countBatches(data.valBatches()) >= 1);
+  const empty = { vocabSize: 1, trainBatches: () => [], valBatches: () => [] };
+  assert.throws(() => firstBatch(empty), /no training batches/);
+});
