@@ -5,7 +5,7 @@ import { lineChart } from "./line-chart";
 import { table } from "./table";
 import * as fs from "fs";
 import * as zlib from "zlib";
-import { PLOT_CLASS, PLOTLY_BUNDLE_MARKER, PLOTLY_LIBRARY_CLASS, PLOTLY_MIME, plotBundle, plotHtml, plotlyLibraryHtml, plotlyLoaded, show } from "./show";
+import { ensurePlotlyLoaded, PLOT_CLASS, PLOTLY_BUNDLE_MARKER, PLOTLY_LIBRARY_CLASS, PLOTLY_MIME, plotBundle, plotHtml, plotlyLibraryHtml, plotlyLoaded, show } from "./show";
 
 interface Sent {
   data: MimeBundle;
@@ -69,6 +69,12 @@ test("in a notebook, show sends the library once, before the first plot, and HTM
   assert.ok(PLOTLY_MIME in sent[2].data && PLOTLY_MIME in sent[3].data);
   assert.equal(sent.filter((s) => String(s.data["text/html"]).includes(PLOTLY_LIBRARY_CLASS)).length, 1);
   assert.equal(plotlyLoaded(), true);
+  const again = withFakeNotebook(() => {
+    ensurePlotlyLoaded();
+    ensurePlotlyLoaded(true);
+  });
+  assert.equal(again.length, 1, "only a forced call sends the library a second time");
+  assert.ok(String(again[0].data["text/html"]).includes(PLOTLY_BUNDLE_MARKER));
 });
 
 test("show into a DisplayHandle creates one output and then updates it in place", () => {

@@ -12,7 +12,8 @@
  * before the first plot, so a notebook run top to bottom contains it exactly once. Each plot's script
  * waits until plotly.js is present, so plots also render when a saved notebook is reopened and in
  * exported HTML. (A notebook whose first plot cell was rerun later, without a kernel restart, no
- * longer holds the library after saving: its plots then say so and ask for Restart & Run All.)
+ * longer holds the library after saving: its plots then say so and ask for Restart & Run All, or
+ * for `ensurePlotlyLoaded(true)`.)
  *
  * ```ts
  * show(lineChart([{ name: "loss", y: [3, 2, 1.5] }]));
@@ -93,7 +94,8 @@ export function plotHtml(fig: PlotFigure): string {
   const json = JSON.stringify({ data: fig.data, layout: fig.layout, config: fig.config ?? {} }).replace(/</g, "\\u003c");
   const missing = escapeHtml(
     "plotly.js is not loaded in this page, so this plot cannot be drawn. " +
-      "The output holding it was probably cleared: run Kernel → Restart & Run All, then save.",
+      "The output holding it was probably cleared: run Kernel → Restart & Run All " +
+      "(or run ensurePlotlyLoaded(true) in any cell), then save.",
   );
   // Classic Notebook runs the script before the output is attached to the page, so it polls for
   // its div (and for plotly.js) instead of drawing at once.
@@ -141,9 +143,13 @@ export function plotBundle(item: Showable): MimeBundle {
   };
 }
 
-/** Sends the plotly.js library to the notebook unless this kernel process has already done so. */
-export function ensurePlotlyLoaded(): void {
-  if (librarySent || !inNotebook()) return;
+/**
+ * Sends the plotly.js library to the notebook unless this kernel process has already done so.
+ * `ensurePlotlyLoaded(true)` sends it again: for a notebook whose output holding the library was
+ * cleared (plots in the saved file then ask for it); plots wait for it wherever it sits.
+ */
+export function ensurePlotlyLoaded(force = false): void {
+  if ((librarySent && !force) || !inNotebook()) return;
   displayBundle({ "text/html": plotlyLibraryHtml(), "text/plain": `plotly.js ${plotlyVersion()} loaded` });
   librarySent = true;
 }
