@@ -119,3 +119,13 @@ test("creating, running and disposing blocks repeatedly leaks no tensors", () =>
   assert.equal(tf.memory().numTensors, before);
   X.dispose();
 });
+
+test("building the same block twice (a rerun cell) never clashes on variable names", () => {
+  const a = new RNNScratch({ numInputs: 3, numHiddens: 2, seed: 1 });
+  const b = new RNNScratch({ numInputs: 3, numHiddens: 2, seed: 1 });
+  const blocks = [a, b, new RNN({ numInputs: 3, numHiddens: 2, seed: 1 }), new RNN({ numInputs: 3, numHiddens: 2, seed: 1 })];
+  const names = blocks.flatMap((b) => b.trainableVariables().map((v) => v.name));
+  assert.equal(new Set(names).size, names.length, `duplicate variable names: ${names.join(", ")}`);
+  assert.equal(maxAbsDiff(a.W_hh, b.W_hh), 0, "the same seed gives the same weights");
+  blocks.forEach((b) => b.dispose());
+});
