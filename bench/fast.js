@@ -4,12 +4,15 @@
 //   (b) tf.layers on the patched wasm backend (lib/src/fast/wasm-kernels.ts),
 //   (c) rnnlab's fused layers (wasm SIMD, lib/asm/fused.ts, two threads when there are two cores) with FusedAdam,
 //   (d) PyTorch on the CPU (bench/torch_ref.py), when /usr/bin/python3 can import torch; best of 1 and 2 threads.
-// Each column runs in its own process; the figure is the median step after warm-up.
+// Every (configuration, column) runs in its own process, interleaved configuration by configuration so that
+// a changing machine load hits all columns alike; the figure is the median step after warm-up. The load
+// average is printed with the table: on a busy machine the numbers mean little.
 //
 //   node bench/fast.js            # the table
 //   node bench/fast.js --steps 20 # more measured steps
 "use strict";
 const { spawnSync } = require("child_process");
+const os = require("os");
 const path = require("path");
 
 const VOCAB = 27;
@@ -32,7 +35,7 @@ function median(xs) {
 }
 
 /** Worker: times one column (mode a, b or c) for every cell and size; prints one JSON line each. */
-async function worker(mode, steps) {
+async function worker(mode, steps, only) {
   if (mode === "a") process.env.RNNLAB_WASM_PATCH = "0";
   const rnnlab = require(path.join(__dirname, "..", "lib", "dist"));
   const tf = require("@tensorflow/tfjs");
@@ -40,6 +43,7 @@ async function worker(mode, steps) {
   if ((mode === "a") !== (info.patchedKernels.length === 0)) throw new Error(`mode ${mode}: patch state is wrong`);
   for (const { H, B, T } of SIZES) {
     for (const cell of CELLS) {
+      if (only && only !== `${cell}:${H}:${B}:${T}`) continue;
       const ids = new Int32Array((T + 1) * B).map((_, i) => (i * 7919 + 13) % VOCAB);
       const opt = mode === "c" ? new rnnlab.FusedAdam({ lr: 1e-3 }) : tf.train.adam(1e-3);
       let step;
@@ -110,35 +114,39 @@ function torchAvailable() {
 function main() {
   const steps = Number(argValue("--steps", "10"));
   const key = (r) => `${r.cell} H${r.H}/B${r.B}/T${r.T}`;
-  const cols = {};
-  for (const mode of ["a", "b", "c"]) {
-    process.stderr.write(`bench: column (${mode}) …\n`);
-    const res = runColumn(process.execPath, [__filename, "--worker", mode, "--steps", String(steps)], {});
-    if (res.error) {
-      console.error(`bench: column (${mode}) failed: ${res.error}`);
-      process.exit(1);
-    }
-    cols[mode] = Object.fromEntries(res.rows.map((r) => [key(r), r]));
-  }
-  let torchNote = "";
-  if (torchAvailable()) {
-    const best = {};
-    for (const threads of ["1", "2"]) {
-      process.stderr.write(`bench: column (d) PyTorch, ${threads} thread(s) …\n`);
-      const res = runColumn("/usr/bin/python3", [path.join(__dirname, "torch_ref.py"), String(steps)], { OMP_NUM_THREADS: threads });
-      if (res.error) {
-        torchNote = `PyTorch failed: ${res.error}`;
-        continue;
+  const cols = { a: {}, b: {}, c: {}, d: {} };
+  const torch = torchAvailable();
+  let torchNote = torch ? "" : "(d) skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)";
+  const loadStart = os.loadavg()[0];
+  for (const { H, B, T } of SIZES) {
+    for (const cell of CELLS) {
+      const only = `${cell}:${H}:${B}:${T}`;
+      process.stderr.write(`bench: ${cell} H${H}/B${B}/T${T} …\n`);
+      for (const mode of ["a", "b", "c"]) {
+        const res = runColumn(process.execPath, [__filename, "--worker", mode, "--steps", String(steps), "--only", only], {});
+        if (res.error) {
+          console.error(`bench: column (${mode}) failed: ${res.error}`);
+          process.exit(1);
+        }
+        for (const r of res.rows) cols[mode][key(r)] = r;
       }
-      for (const r of res.rows) {
-        const k = key(r);
-        if (!best[k] || r.chars_per_s > best[k].chars_per_s) best[k] = { ...r, threads };
+      if (!torch) continue;
+      for (const threads of ["1", "2"]) {
+        const res = runColumn("/usr/bin/python3", [path.join(__dirname, "torch_ref.py"), String(steps), cell, String(H), String(B), String(T)], {
+          OMP_NUM_THREADS: threads,
+        });
+        if (res.error) {
+          torchNote = `PyTorch failed: ${res.error}`;
+          continue;
+        }
+        for (const r of res.rows) {
+          const k = key(r);
+          if (!cols.d[k] || r.chars_per_s > cols.d[k].chars_per_s) cols.d[k] = { ...r, threads };
+        }
       }
     }
-    cols.d = best;
-  } else {
-    torchNote = "(d) skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)";
   }
+  const loadEnd = os.loadavg()[0];
 
   const fmt = (x) => (x == null ? "—" : Math.round(x).toLocaleString("en-US"));
   const ratio = (x, y) => (x == null || y == null ? "—" : (x / y).toFixed(2) + "×");
@@ -158,7 +166,10 @@ function main() {
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => "| " + cells.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
-  console.log(`chars/s per training step (median of ${steps} after ${WARMUP} warm-up; vocab ${VOCAB}; Adam)`);
+  console.log(
+    `chars/s per training step (median of ${steps} after ${WARMUP} warm-up; vocab ${VOCAB}; Adam; ` +
+      `${os.cpus().length} cores, load average ${loadStart.toFixed(1)} → ${loadEnd.toFixed(1)})`,
+  );
   console.log(line(header));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows) console.log(line(r));
@@ -167,7 +178,7 @@ function main() {
 }
 
 if (process.argv.includes("--worker")) {
-  worker(argValue("--worker"), Number(argValue("--steps", "10"))).catch((err) => {
+  worker(argValue("--worker"), Number(argValue("--steps", "10")), argValue("--only")).catch((err) => {
     console.error(err && err.stack ? err.stack : err);
     process.exit(1);
   });

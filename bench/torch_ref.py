@@ -4,7 +4,7 @@ The same model as the tfjs runs: one-hot inputs (vocabulary 27) -> recurrent lay
 -> linear -> softmax cross-entropy, Adam. Prints one JSON line per configuration:
 {"cell": "lstm", "H": 128, "B": 64, "T": 40, "ms": <median step>, "chars_per_s": ...}
 
-Usage: OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_ref.py [steps]
+Usage: OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_ref.py [steps [cell H B T]]
 """
 import json
 import os
@@ -46,6 +46,10 @@ def bench(cell, H, B, T, steps, warmup=3):
 def main():
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    if len(sys.argv) > 5:
+        cell, H, B, T = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+        print(json.dumps(bench(cell, H, B, T, steps)), flush=True)
+        return
     for H, B, T in SIZES:
         for cell in CELLS:
             print(json.dumps(bench(cell, H, B, T, steps)), flush=True)
