@@ -10,6 +10,7 @@
 "use strict";
 const rnnlab = require("rnnlab");
 const tf = require("@tensorflow/tfjs");
+const os = require("os");
 
 const VOCAB = 27;
 const WARMUP = 2;
@@ -86,7 +87,8 @@ async function main() {
     for (const size of SIZES) cells.push(Math.round(await benchOne(make, size, steps)).toLocaleString("en-US"));
     console.log(`${name.padEnd(18)} ${cells.map((c) => c.padStart(20)).join(" ")}`);
   }
-  console.log(`\ntensors alive at the end: ${tf.memory().numTensors}`);
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(" ");
+  console.log(`\ntensors alive at the end: ${tf.memory().numTensors} · load average ${load} on ${os.cpus().length} cores (other work slows the numbers)`);
 }
 
 main().catch((err) => {
