@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import type { ScatterData } from "plotly.js-dist";
 import type { MimeBundle } from "../notebook/display";
 import type { TrainingProgress } from "../train/progress";
-import { formatDuration, TrainingBoard } from "./board";
+import { downsampleCurve, formatDuration, TrainingBoard } from "./board";
 import { PLOTLY_MIME } from "./show";
 
 /** A fake clock that the test moves by hand. */
@@ -109,4 +109,17 @@ test("in a notebook the board redraws one status and one plot in place, at most 
 test("a negative or NaN redraw interval is an error", () => {
   assert.throws(() => new TrainingBoard({ minIntervalSeconds: -1 }), /minIntervalSeconds must be a number of seconds ≥ 0, got -1/);
   assert.throws(() => new TrainingBoard({ textIntervalSeconds: NaN }), /textIntervalSeconds/);
+});
+
+test("long curves are drawn as bucket averages, keeping NaN-only buckets as gaps", () => {
+  const x = Array.from({ length: 10 }, (_, i) => i);
+  const y = [1, 3, NaN, NaN, 5, NaN, 2, 2, 4, 6];
+  assert.deepEqual(downsampleCurve(x, y, 5), { x: [0.5, 2.5, 4.5, 6.5, 8.5], y: [2, NaN, 5, 2, 5] });
+  assert.deepEqual(downsampleCurve(x, y, 10).y, y, "short enough: unchanged");
+  assert.throws(() => downsampleCurve(x, y.slice(1), 5), /10 x values but 9 y values/);
+  const board = new TrainingBoard({ notebook: false, print: () => {}, maxPointsPerCurve: 100 });
+  for (let step = 1; step <= 1000; step++) board.onProgress(report(step, 1000, { loss: step }));
+  const t = board.figure().data[0] as Partial<ScatterData>;
+  assert.equal(t.y?.length, 100);
+  assert.equal(t.y?.[0], 5.5, "mean of the first 10 losses");
 });

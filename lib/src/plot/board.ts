@@ -43,6 +43,8 @@ export interface TrainingBoardConfig {
   readonly minIntervalSeconds?: number;
   /** Minimum seconds between printed lines outside a notebook (default {@link BOARD_TEXT_INTERVAL_SECONDS}). */
   readonly textIntervalSeconds?: number;
+  /** Longest curve drawn; longer ones are averaged over buckets of consecutive reports (default {@link BOARD_MAX_POINTS}). */
+  readonly maxPointsPerCurve?: number;
   /** Plot height in pixels (default 320). */
   readonly height?: number;
   /** Draw as in a notebook (true) or print text lines (false); default: detect. */
@@ -51,6 +53,38 @@ export interface TrainingBoardConfig {
   readonly print?: (line: string) => void;
   /** Clock in milliseconds (default `Date.now`); tests pass a fake one. */
   readonly now?: () => number;
+}
+
+/** Points per curve above which the board draws bucket averages, so redraws stay small on long runs. */
+export const BOARD_MAX_POINTS = 2000;
+
+/**
+ * Shrinks a curve to at most `maxPoints` points by averaging buckets of consecutive points (NaN values
+ * are skipped; a bucket of only NaN stays NaN, so gaps survive). Curves that are short enough are returned as they are.
+ */
+export function downsampleCurve(x: readonly number[], y: readonly number[], maxPoints: number): { x: number[]; y: number[] } {
+  if (x.length !== y.length) throw new Error(`downsampleCurve: ${x.length} x values but ${y.length} y values.`);
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 1)) throw new Error(`downsampleCurve: maxPoints must be an integer ≥ 1, got ${maxPoints}.`);
+  if (x.length <= maxPoints) return { x: [...x], y: [...y] };
+  const bucket = Math.ceil(x.length / maxPoints);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let start = 0; start < x.length; start += bucket) {
+    const end = Math.min(start + bucket, x.length);
+    let sx = 0;
+    let sy = 0;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      sx += x[i];
+      if (Number.isFinite(y[i])) {
+        sy += y[i];
+        n++;
+      }
+    }
+    xs.push(sx / (end - start));
+    ys.push(n > 0 ? sy / n : NaN);
+  }
+  return { x: xs, y: ys };
 }
 
 /** Counters that tell how often the board redrew; `updatesPerSecond` is the measured update rate. */
@@ -178,7 +212,8 @@ export class TrainingBoard implements ProgressListener {
     const twoUnits = names.some((n) => PERPLEXITY_NAME.test(n)) && names.some((n) => !PERPLEXITY_NAME.test(n));
     const series: LineSeries[] = names.map((name) => {
       const h = this.history.get(name) as History;
-      return { name, x: h.x, y: h.y, mode: name.startsWith("val") ? "lines+markers" : "lines", rightAxis: twoUnits && PERPLEXITY_NAME.test(name) };
+      const { x, y } = downsampleCurve(h.x, h.y, this.config.maxPointsPerCurve ?? BOARD_MAX_POINTS);
+      return { name, x, y, mode: name.startsWith("val") ? "lines+markers" : "lines", rightAxis: twoUnits && PERPLEXITY_NAME.test(name) };
     });
     const fig = lineChart(series, {
       title: this.title(),
