@@ -2,7 +2,7 @@
  * Sizes of a corpus at a glance: items, characters (code points) and character vocabulary.
  *
  * ```ts
- * corpusSizes("dinosaur names", dinosaurNames()); // { corpus: "dinosaur names", items: 1293, characters: …, vocabulary: 26 }
+ * corpusSizes("dinosaur names", dinosaurNames()); // { corpus: "dinosaur names", items: 1290, characters: …, vocabulary: 26 }
  * ```
  * @see notebooks/01-language-models.ipynb
  */

@@ -8,7 +8,7 @@ import { DINOSAUR_NAME_COUNT, FIRST_NAME_COUNT, dinosaurNames, firstNames, nameL
 test("dinosaurNames returns the documented number of lower-case, unique, sorted genus names", () => {
   const names = dinosaurNames();
   assert.equal(names.length, DINOSAUR_NAME_COUNT);
-  assert.equal(DINOSAUR_NAME_COUNT, 1293);
+  assert.equal(DINOSAUR_NAME_COUNT, 1290);
   assert.ok(names.every((n) => /^[a-z]+$/.test(n)));
   assert.equal(new Set(names).size, names.length);
   assert.deepEqual(names, [...names].sort());

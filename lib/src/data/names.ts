@@ -13,7 +13,7 @@ import { dataPath } from "./paths";
 import { textFile } from "./text-file";
 
 /** Number of names {@link dinosaurNames} returns. */
-export const DINOSAUR_NAME_COUNT = 1293;
+export const DINOSAUR_NAME_COUNT = 1290;
 
 /**
  * Real dinosaur genus names, lower-case a–z, alphabetical: {@link DINOSAUR_NAME_COUNT} names from the
