@@ -192,24 +192,28 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
 
 // dst[r, :] += v for every row r of dst[rows, cols].
 export function addRows(dst: usize, v: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const p = dst + ((<usize>r * <usize>cols) << 2);
-    for (let j = 0; j < cols; j++) {
-      const q = <usize>j << 2;
-      store<f32>(p + q, load<f32>(p + q) + load<f32>(v + q));
-    }
-  }
+  for (let r = 0; r < rows; r++) addVec(dst + ((<usize>r * <usize>cols) << 2), v, cols);
 }
 
 // dst[cols] (+)= Σ_r src[r, :].
 export function colSum(src: usize, dst: usize, rows: i32, cols: i32, acc: i32): void {
   if (acc == 0) memory.fill(dst, 0, <usize>cols << 2);
-  for (let r = 0; r < rows; r++) {
-    const p = src + ((<usize>r * <usize>cols) << 2);
-    for (let j = 0; j < cols; j++) {
-      const q = <usize>j << 2;
-      store<f32>(dst + q, load<f32>(dst + q) + load<f32>(p + q));
-    }
+  for (let r = 0; r < rows; r++) addVec(dst, src + ((<usize>r * <usize>cols) << 2), cols);
+}
+
+// dst[0..n) += src[0..n), four lanes at a time.
+// @ts-ignore: decorator
+@inline
+function addVec(dst: usize, src: usize, n: i32): void {
+  const n4 = n & ~3;
+  let j = 0;
+  for (; j < n4; j += 4) {
+    const q = <usize>j << 2;
+    v128.store(dst + q, f32x4.add(v128.load(dst + q), v128.load(src + q)));
+  }
+  for (; j < n; j++) {
+    const q = <usize>j << 2;
+    store<f32>(dst + q, load<f32>(dst + q) + load<f32>(src + q));
   }
 }
 
@@ -226,12 +230,7 @@ export function gatherRows(table: usize, ids: usize, dst: usize, n: i32, cols: i
 export function scatterAddRows(src: usize, ids: usize, table: usize, n: i32, cols: i32): void {
   for (let i = 0; i < n; i++) {
     const id = load<i32>(ids + (<usize>i << 2));
-    const p = table + ((<usize>id * <usize>cols) << 2);
-    const q = src + ((<usize>i * <usize>cols) << 2);
-    for (let j = 0; j < cols; j++) {
-      const o = <usize>j << 2;
-      store<f32>(p + o, load<f32>(p + o) + load<f32>(q + o));
-    }
+    addVec(table + ((<usize>id * <usize>cols) << 2), src + ((<usize>i * <usize>cols) << 2), cols);
   }
 }
 
@@ -336,7 +335,25 @@ export function lstmBackwardStep(z: usize, cPrev: usize, tc: usize, dh: usize, d
     const zb = z + <usize>b * 4 * gh;
     const db = dz + <usize>b * 4 * gh;
     const ob = <usize>b * gh;
-    for (let j = 0; j < H; j++) {
+    const h4 = H & ~3;
+    const one = f32x4.splat(1);
+    for (let j = 0; j < h4; j += 4) {
+      const q = <usize>j << 2;
+      const i = v128.load(zb + q);
+      const f = v128.load(zb + gh + q);
+      const g = v128.load(zb + 2 * gh + q);
+      const o = v128.load(zb + 3 * gh + q);
+      const t = v128.load(tc + ob + q);
+      const dht = v128.load(dh + ob + q);
+      // dc_t = dc + dh⊙o⊙(1 − tanh²c)
+      const dct = f32x4.add(v128.load(dc + ob + q), f32x4.mul(f32x4.mul(dht, o), f32x4.sub(one, f32x4.mul(t, t))));
+      v128.store(db + q, f32x4.mul(f32x4.mul(dct, g), f32x4.mul(i, f32x4.sub(one, i))));
+      v128.store(db + gh + q, f32x4.mul(f32x4.mul(dct, v128.load(cPrev + ob + q)), f32x4.mul(f, f32x4.sub(one, f))));
+      v128.store(db + 2 * gh + q, f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g))));
+      v128.store(db + 3 * gh + q, f32x4.mul(f32x4.mul(dht, t), f32x4.mul(o, f32x4.sub(one, o))));
+      v128.store(dc + ob + q, f32x4.mul(dct, f));
+    }
+    for (let j = h4; j < H; j++) {
       const q = <usize>j << 2;
       const i = load<f32>(zb + q);
       const f = load<f32>(zb + gh + q);
@@ -474,7 +491,13 @@ export function tanhInPlace(z: usize, h: usize, n: i32): void {
 
 // dz = dh ⊙ (1 − h²), elementwise over n.
 export function tanhBackward(h: usize, dh: usize, dz: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const q = <usize>i << 2;
+    const y = v128.load(h + q);
+    v128.store(dz + q, f32x4.mul(v128.load(dh + q), f32x4.sub(f32x4.splat(1), f32x4.mul(y, y))));
+  }
+  for (let i = n4; i < n; i++) {
     const q = <usize>i << 2;
     const y = load<f32>(h + q);
     store<f32>(dz + q, load<f32>(dh + q) * (1 - y * y));
@@ -483,10 +506,7 @@ export function tanhBackward(h: usize, dh: usize, dz: usize, n: i32): void {
 
 // dst[i] += src[i] over n.
 export function addInto(dst: usize, src: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const q = <usize>i << 2;
-    store<f32>(dst + q, load<f32>(dst + q) + load<f32>(src + q));
-  }
+  addVec(dst, src, n);
 }
 
 // ---- Output layer: softmax cross-entropy over logits [N, V] with integer labels. ----
