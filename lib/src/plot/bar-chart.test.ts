@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
 import type { BarData } from "plotly.js-dist";
 import { barChart } from "./bar-chart";
 
@@ -20,4 +21,15 @@ test("barChart makes one bar per label, whitespace labels made visible", () => {
 test("barChart rejects no bars and mismatched lengths", () => {
   assert.throws(() => barChart([], []), /at least one bar/);
   assert.throws(() => barChart(["a", "b"], [1]), /2 labels but 1 values/);
+});
+
+test("barChart takes a rank-1 tensor of values and rejects other ranks", () => {
+  const p = tf.tensor1d([0.25, 0.75]);
+  const m = tf.tensor2d([[1, 2]]);
+  try {
+    assert.deepEqual((barChart(["a", "b"], p).data[0] as Partial<BarData>).y, [0.25, 0.75]);
+    assert.throws(() => barChart(["a", "b"], m), /rank-1 tensor of values, got shape \[1, 2\]/);
+  } finally {
+    tf.dispose([p, m]);
+  }
 });

@@ -6,8 +6,10 @@
  * ```
  * @see notebooks/00b-plots.ipynb
  */
+import type * as tf from "@tensorflow/tfjs";
 import type { BarData, Layout } from "plotly.js-dist";
 import { baseLayout, charLabel, DEFAULT_PLOT_CONFIG, PlotFigure, toPlotNumbers } from "./figure";
+import { isTensor } from "./heatmap";
 
 /** Options of {@link barChart}. */
 export interface BarChartConfig {
@@ -24,15 +26,19 @@ export interface BarChartConfig {
 }
 
 /**
- * One bar per label. Labels are drawn as tick text over numeric positions, so repeated labels stay separate;
+ * One bar per label; `values` may be an array or a rank-1 tensor. Labels are drawn as tick text over numeric positions, so repeated labels stay separate;
  * single whitespace characters are made visible (`␣`, `⏎`).
  * @throws Error when there are no bars or the numbers of labels and values differ.
  */
 export function barChart(
   labels: readonly (string | number)[],
-  values: ArrayLike<number>,
+  values: ArrayLike<number> | tf.Tensor,
   config: BarChartConfig = {},
 ): PlotFigure {
+  if (isTensor(values)) {
+    if (values.rank !== 1) throw new Error(`barChart needs a rank-1 tensor of values, got shape [${values.shape.join(", ")}].`);
+    values = values.dataSync();
+  }
   if (labels.length === 0) throw new Error("barChart needs at least one bar: labels is empty.");
   if (labels.length !== values.length) {
     throw new Error(`barChart got ${labels.length} labels but ${values.length} values; give one value per label.`);

@@ -45,8 +45,14 @@ export const DIVERGING_COLORSCALE: [number, string][] = [
 /** A matrix given as nested arrays or as a rank-2 tensor. */
 export type Matrix = readonly ArrayLike<number>[] | tf.Tensor;
 
+/** True for a tfjs tensor (checked by shape, so a second copy of tfjs in node_modules still counts). */
+export function isTensor(v: unknown): v is tf.Tensor {
+  const t = v as { shape?: unknown; arraySync?: unknown; dataSync?: unknown } | null;
+  return typeof t === "object" && t !== null && Array.isArray(t.shape) && typeof t.arraySync === "function" && typeof t.dataSync === "function";
+}
+
 function toRows(z: Matrix): number[][] {
-  if (z instanceof tf.Tensor) {
+  if (isTensor(z)) {
     if (z.rank !== 2) {
       throw new Error(`heatmap needs a rank-2 tensor [rows, columns], got shape [${z.shape.join(", ")}]. Reshape or slice it first.`);
     }
