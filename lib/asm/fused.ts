@@ -437,7 +437,21 @@ export function gruBackwardA(gates: usize, hPrev: usize, dh: usize, dz3: usize, 
     const gb = gates + <usize>b * 3 * gh;
     const db = dz3 + <usize>b * 3 * gh;
     const ob = <usize>b * gh;
-    for (let j = 0; j < H; j++) {
+    const h4 = H & ~3;
+    const one = f32x4.splat(1);
+    for (let j = 0; j < h4; j += 4) {
+      const q = <usize>j << 2;
+      const zt = v128.load(gb + q);
+      const hh = v128.load(gb + 2 * gh + q);
+      const d = v128.load(dh + ob + q);
+      const hp = v128.load(hPrev + ob + q);
+      v128.store(db + q, f32x4.mul(f32x4.mul(d, f32x4.sub(hp, hh)), f32x4.mul(zt, f32x4.sub(one, zt))));
+      const a = f32x4.mul(f32x4.mul(d, f32x4.sub(one, zt)), f32x4.sub(one, f32x4.mul(hh, hh)));
+      v128.store(db + 2 * gh + q, a);
+      v128.store(dah + ob + q, a);
+      v128.store(dhPrev + ob + q, f32x4.mul(d, zt));
+    }
+    for (let j = h4; j < H; j++) {
       const q = <usize>j << 2;
       const zt = load<f32>(gb + q);
       const hh = load<f32>(gb + 2 * gh + q);
@@ -461,7 +475,19 @@ export function gruBackwardB(gates: usize, hPrev: usize, drh: usize, dz3: usize,
     const db = dz3 + <usize>b * 3 * gh;
     const rb = dzr + <usize>b * 2 * gh;
     const ob = <usize>b * gh;
-    for (let j = 0; j < H; j++) {
+    const h4 = H & ~3;
+    const one = f32x4.splat(1);
+    for (let j = 0; j < h4; j += 4) {
+      const q = <usize>j << 2;
+      const r = v128.load(gb + gh + q);
+      const d = v128.load(drh + ob + q);
+      const dr = f32x4.mul(f32x4.mul(d, v128.load(hPrev + ob + q)), f32x4.mul(r, f32x4.sub(one, r)));
+      v128.store(db + gh + q, dr);
+      v128.store(rb + q, v128.load(db + q));
+      v128.store(rb + gh + q, dr);
+      v128.store(dhPrev + ob + q, f32x4.add(v128.load(dhPrev + ob + q), f32x4.mul(d, r)));
+    }
+    for (let j = h4; j < H; j++) {
       const q = <usize>j << 2;
       const r = load<f32>(gb + gh + q);
       const d = load<f32>(drh + ob + q);
