@@ -17,7 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** The tfjs-backend-wasm version these kernels were written against (they use its internals). */
+/** The tfjs-core and tfjs-backend-wasm version these kernels were written against (they use its internals). */
 export const WASM_PATCH_TFJS_VERSION = "4.22.0";
 
 /** Environment variable: `RNNLAB_WASM_PATCH=0` leaves the stock wasm kernels alone. */
@@ -245,9 +245,17 @@ const REPLACEMENTS: Record<(typeof PATCHED_WASM_KERNELS)[number], Kernel> = {
 function patchBlocked(): string | null {
   const flag = (process.env[WASM_PATCH_ENV] ?? "").trim();
   if (flag === "0" || flag.toLowerCase() === "false") return `${WASM_PATCH_ENV}=${flag}`;
-  const versions = tf.version as Record<string, string>;
-  const v = versions["tfjs-backend-wasm"] ?? versions["tfjs-core"];
-  if (v !== WASM_PATCH_TFJS_VERSION) return `tfjs ${v} is not ${WASM_PATCH_TFJS_VERSION}, which the kernels were written for`;
+  const core = (tf.version as Record<string, string>)["tfjs-core"];
+  let wasm = "";
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    wasm = (require("@tensorflow/tfjs-backend-wasm") as { version_wasm: string }).version_wasm;
+  } catch {
+    return "@tensorflow/tfjs-backend-wasm is not installed";
+  }
+  for (const [pkg, v] of [["tfjs-core", core], ["tfjs-backend-wasm", wasm]]) {
+    if (v !== WASM_PATCH_TFJS_VERSION) return `${pkg} ${v} is not ${WASM_PATCH_TFJS_VERSION}, which the kernels were written for`;
+  }
   return null;
 }
 
