@@ -451,20 +451,24 @@ interface FusedParallel {
   batch(j: FusedForwardJob | FusedBackwardJob): void;
 }
 
-/** Below this many multiply-adds per time loop, threads cost more than they save. */
-export const FUSED_THREAD_MIN_WORK = 1 << 20;
+/**
+ * When a second thread is used. Below `minWork` multiply-adds in a time loop's recurrent products (~0.5 ms on
+ * one core), or `minGemm` in one product, it costs more than it saves: waking the worker takes tens of
+ * microseconds, and far more on a busy machine. Mutable, for tests and experiments.
+ */
+export const FUSED_THREADING = { minWork: 1 << 24, minGemm: 1 << 22 };
 
 function fusedParallel(k: FusedKernels, p: FusedProblem): FusedParallel {
   const pool = k.pool;
   const work = p.T * p.B * p.H * FUSED_GATES[p.cell] * p.H;
-  if (!pool || pool.threads < 2 || p.B < 8 || work < FUSED_THREAD_MIN_WORK) {
+  if (!pool || pool.threads < 2 || p.B < 8 || work < FUSED_THREADING.minWork) {
     return { rows: (j) => runFusedJob(k, j), batch: (j) => runFusedJob(k, j) };
   }
   const n = pool.threads;
   return {
     rows: (j) => {
       // Split rows of A and C, in multiples of 4 (the micro-kernel's height).
-      if (j.M < 8 * n) return runFusedJob(k, j);
+      if (j.M < 8 * n || j.M * j.K * j.N < FUSED_THREADING.minGemm) return runFusedJob(k, j);
       const per = Math.ceil(j.M / n / 4) * 4;
       const jobs: FusedGemmJob[] = [];
       for (let i = 0, m0 = 0; i < n && m0 < j.M; i++, m0 += per) {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { FUSED_GATES, FusedCellType } from "./fused-core";
+import { FUSED_GATES, FUSED_THREADING, FusedCellType } from "./fused-core";
 import { fusedKernels, fusedWasmFailure } from "./fused-kernels";
 import { fusedRecurrent } from "./fused-op";
 import { fusedReference } from "./fused-reference";
@@ -166,6 +166,10 @@ test("two threads (shared memory + worker) give the single-thread results", asyn
   while (!k.pool.ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.ok(k.pool.ready(), "the worker started");
   await tf.setBackend("cpu");
+  const saved = { ...FUSED_THREADING };
+  // Thread even these small problems (the default thresholds keep them on one thread).
+  FUSED_THREADING.minWork = 0;
+  FUSED_THREADING.minGemm = 0;
   const before = k.pool.dispatched;
   for (const cell of ["rnn", "gru", "lstm"] as FusedCellType[]) {
     for (const tokens of [false, true]) {
@@ -198,6 +202,7 @@ test("two threads (shared memory + worker) give the single-thread results", asyn
       for (let i = 0; i < w.length; i++) assert.ok(relErr(w[i], j[i]) < 1e-5, `${cell}${tokens ? " ids" : ""} output ${i}: ${relErr(w[i], j[i])}`);
     }
   }
+  Object.assign(FUSED_THREADING, saved);
   assert.ok(k.pool.dispatched >= before + 12, "the worker took half of every time loop");
 });
 
