@@ -185,7 +185,7 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
 }
 
 /** The forward time loop over batch rows `[b0, b1)`. Called by {@link runFusedJob}, in any thread. */
-export function forwardSteps(k: FusedKernels, j: FusedForwardJob): void {
+export function fusedForwardSteps(k: FusedKernels, j: FusedForwardJob): void {
   const { cell, T, B, H, b0, b1 } = j;
   const G = FUSED_GATES[cell];
   const GH = G * H;
@@ -331,7 +331,7 @@ export function fusedBackward(
 }
 
 /** The backward time loop over batch rows `[b0, b1)`. Called by {@link runFusedJob}, in any thread. */
-export function backwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
+export function fusedBackwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
   const { cell, T, B, H, b0, b1 } = j;
   const G = FUSED_GATES[cell];
   const GH = G * H;
@@ -393,7 +393,7 @@ interface StepsJobBase {
   gates?: number;
 }
 
-/** The forward time loop (see {@link forwardSteps}); pointers into the kernels' memory. */
+/** The forward time loop (see {@link fusedForwardSteps}); pointers into the kernels' memory. */
 export interface FusedForwardJob extends StepsJobBase {
   fn: "forward";
   Z: number;
@@ -411,7 +411,7 @@ export interface FusedForwardJob extends StepsJobBase {
   hhPre: number;
 }
 
-/** The backward time loop (see {@link backwardSteps}). */
+/** The backward time loop (see {@link fusedBackwardSteps}). */
 export interface FusedBackwardJob extends StepsJobBase {
   fn: "backward";
   dY: number;
@@ -439,8 +439,8 @@ export type FusedJob = FusedGemmJob | FusedForwardJob | FusedBackwardJob;
 
 /** Runs one job on kernels `k` (in the calling thread). `thread` picks the packing scratch. */
 export function runFusedJob(k: FusedKernels, j: FusedJob, thread = 0): void {
-  if (j.fn === "forward") forwardSteps(k, j);
-  else if (j.fn === "backward") backwardSteps(k, j);
+  if (j.fn === "forward") fusedForwardSteps(k, j);
+  else if (j.fn === "backward") fusedBackwardSteps(k, j);
   else if (j.fn === "gemm") k.gemm(j.a, j.b, j.c, j.M, j.K, j.N, j.acc);
   else k.gemmPacked(j.a, j.b, j.c, j.M, j.K, j.N, j.acc, (j.scratch ?? 0) + thread * (j.scratchBytes ?? 0));
 }

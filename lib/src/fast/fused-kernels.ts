@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FusedJob, runFusedJob } from "./fused-core";
-import { createThreadedKernels } from "./fused-threads";
+import { createFusedThreadedKernels } from "./fused-threads";
 
 /** Which implementation computes. */
 export type FusedKernelKind = "wasm" | "js";
@@ -376,7 +376,7 @@ function loadWasm(): FusedKernels | null {
       if (!bytes) continue;
       // Two threads on shared memory when that pays and works here; else one instance.
       const shared = path.join(__dirname, variant === "simd" ? "fused-shared.wasm" : "fused-relaxed-shared.wasm");
-      wasmKernels = createThreadedKernels(shared, runFusedJob);
+      wasmKernels = createFusedThreadedKernels(shared, runFusedJob);
       if (!wasmKernels) {
         const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
         wasmKernels = new WasmFusedKernels(instance.exports as unknown as WasmExports);

@@ -4,7 +4,7 @@
  * product). Jobs travel through a small `SharedArrayBuffer` control block and `Atomics.wait`/`notify`.
  *
  * Falls back cleanly: without `SharedArrayBuffer`, `worker_threads`, a second core, or the shared build of the
- * kernels, {@link createThreadedKernels} returns `null` and the caller runs single-threaded. Until the worker
+ * kernels, {@link createFusedThreadedKernels} returns `null` and the caller runs single-threaded. Until the worker
  * reports ready, jobs simply run in the calling thread. `RNNLAB_FUSED_THREADS=1` turns threads off.
  */
 import * as fs from "fs";
@@ -86,7 +86,7 @@ class WorkerPool implements FusedPool {
  * `pool` splits jobs over both, or `null` when threads are unavailable here.
  * @param runJob runs a job on given kernels (passed in so this module does not import the core).
  */
-export function createThreadedKernels(
+export function createFusedThreadedKernels(
   file: string,
   runJob: (k: WasmFusedKernels, job: FusedJob, thread: number) => void,
 ): WasmFusedKernels | null {
