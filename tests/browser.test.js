@@ -264,12 +264,16 @@ async function main() {
   fs.copyFileSync(path.join(ROOT, "notebooks", NOTEBOOK), nbFile);
 
   let server;
-  let browser;
+  let context;
+  const profile = fs.mkdtempSync(path.join(require("os").tmpdir(), "rnnlab-chromium-")); // a fresh user-data-dir
   let page;
   try {
     server = await startServer(py);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }); // fresh temporary profile
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
     const blocked = [];
     await routeOffline(context, blocked);
     page = await context.newPage();
@@ -343,7 +347,8 @@ async function main() {
     }
     if (server) console.log(`     Jupyter log (tail):\n${server.log().slice(-1500)}`);
   } finally {
-    if (browser) await browser.close().catch(() => {});
+    if (context) await context.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
     await stopServer(server);
   }
   console.log(`browser: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
