@@ -8,8 +8,8 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BarData, Layout } from "plotly.js-dist";
-import { baseLayout, charLabel, DEFAULT_PLOT_CONFIG, PlotFigure, toPlotNumbers } from "./figure";
-import { isTensor } from "./heatmap";
+import { DEFAULT_PLOT_CONFIG, PlotFigure } from "./figure";
+import { baseLayout, charLabel, isTensor, toPlotNumbers } from "./util";
 
 /** Options of {@link barChart}. */
 export interface BarChartConfig {

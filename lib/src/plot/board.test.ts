@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import type { ScatterData } from "plotly.js-dist";
 import type { MimeBundle } from "../notebook/display";
 import type { TrainingProgress } from "../train/progress";
-import { downsampleCurve, formatDuration, TrainingBoard } from "./board";
+import { downsampleCurve, TrainingBoard } from "./board";
+import { formatDuration } from "./util";
 import { PLOTLY_MIME } from "./show";
 
 /** A fake clock that the test moves by hand. */

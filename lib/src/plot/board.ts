@@ -12,7 +12,8 @@
  */
 import { DisplayHandle, inNotebook } from "../notebook/display";
 import type { ProgressListener, TrainingPlan, TrainingProgress } from "../train/progress";
-import { escapeHtml, PlotFigure } from "./figure";
+import { PlotFigure } from "./figure";
+import { escapeHtml, formatDuration } from "./util";
 import { lineChart, LineSeries } from "./line-chart";
 import { ensurePlotlyLoaded, show } from "./show";
 
@@ -106,16 +107,6 @@ interface History {
 }
 
 const PERPLEXITY_NAME = /ppl|perplexity/i;
-
-/** Formats seconds as `m:ss` or `h:mm:ss`. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return "?";
-  const s = Math.round(seconds);
-  const two = (n: number) => String(n).padStart(2, "0");
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
-}
 
 /** Formats a metric value with 4 significant digits (`NaN` stays visible). */
 function formatValue(v: number): string {

@@ -8,7 +8,8 @@
  * ```
  * @see notebooks/00b-plots.ipynb
  */
-import { escapeHtml, HtmlView } from "./figure";
+import { HtmlView } from "./figure";
+import { escapeHtml } from "./util";
 
 /** Which range the values live in: `"signed"` = [−1, 1] (tanh), `"unit"` = [0, 1] (sigmoid). */
 export type ValueRange = "signed" | "unit";

@@ -41,48 +41,6 @@ export const DEFAULT_PLOT_HEIGHT = 360;
 /** The config every course figure uses: responsive, no plotly logo. */
 export const DEFAULT_PLOT_CONFIG: Readonly<Partial<Config>> = { responsive: true, displaylogo: false };
 
-/** Layout parts shared by the helpers: title, margins, height. */
-export function baseLayout(title: string | undefined, height = DEFAULT_PLOT_HEIGHT): Partial<Layout> {
-  const layout: Partial<Layout> = {
-    height,
-    margin: { l: 60, r: 30, t: title ? 50 : 20, b: 50 },
-  };
-  if (title) layout.title = { text: title };
-  return layout;
-}
-
-/**
- * Copies numbers for a trace, turning NaN and ±Infinity into `null`, which plotly draws as a gap.
- * @throws Error when `values` is not an array of numbers.
- */
-export function toPlotNumbers(values: ArrayLike<number>, what: string): (number | null)[] {
-  if (values === null || typeof values !== "object" || typeof values.length !== "number") {
-    throw new Error(`${what} must be an array of numbers, got ${String(values)}.`);
-  }
-  const out: (number | null)[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== "number") {
-      throw new Error(`${what}[${i}] is ${JSON.stringify(v)}, not a number. Convert it (Number(...)) before plotting.`);
-    }
-    out[i] = Number.isFinite(v) ? v : null;
-  }
-  return out;
-}
-
-/** Makes whitespace characters visible as axis labels: space → `␣`, newline → `⏎`, tab → `⇥`. */
-export function charLabel(label: string): string {
-  if (label === " ") return "␣";
-  if (label === "\n") return "⏎";
-  if (label === "\t") return "⇥";
-  return label;
-}
-
-/** Escapes text for use inside HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** The title of a figure, or `undefined`. */
 export function figureTitle(fig: PlotFigure): string | undefined {
   const t = fig.layout.title;

@@ -9,7 +9,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { HeatmapData, Layout } from "plotly.js-dist";
-import { baseLayout, charLabel, DEFAULT_PLOT_CONFIG, PlotFigure, toPlotNumbers } from "./figure";
+import { DEFAULT_PLOT_CONFIG, PlotFigure } from "./figure";
+import { baseLayout, charLabel, isTensor, toPlotNumbers } from "./util";
 
 /** Options of {@link heatmap}. */
 export interface HeatmapConfig {
@@ -43,15 +44,9 @@ export const DIVERGING_COLORSCALE: [number, string][] = [
 ];
 
 /** A matrix given as nested arrays or as a rank-2 tensor. */
-export type Matrix = readonly ArrayLike<number>[] | tf.Tensor;
+export type HeatmapMatrix = readonly ArrayLike<number>[] | tf.Tensor;
 
-/** True for a tfjs tensor (checked by shape, so a second copy of tfjs in node_modules still counts). */
-export function isTensor(v: unknown): v is tf.Tensor {
-  const t = v as { shape?: unknown; arraySync?: unknown; dataSync?: unknown } | null;
-  return typeof t === "object" && t !== null && Array.isArray(t.shape) && typeof t.arraySync === "function" && typeof t.dataSync === "function";
-}
-
-function toRows(z: Matrix): number[][] {
+function toRows(z: HeatmapMatrix): number[][] {
   if (isTensor(z)) {
     if (z.rank !== 2) {
       throw new Error(`heatmap needs a rank-2 tensor [rows, columns], got shape [${z.shape.join(", ")}]. Reshape or slice it first.`);
@@ -69,7 +64,7 @@ function toRows(z: Matrix): number[][] {
  * each keep their own column.
  * @throws Error when the matrix is empty or ragged, or a label list does not match its size.
  */
-export function heatmap(z: Matrix, config: HeatmapConfig = {}): PlotFigure {
+export function heatmap(z: HeatmapMatrix, config: HeatmapConfig = {}): PlotFigure {
   const rows = toRows(z);
   if (rows.length === 0 || rows[0].length === 0) {
     throw new Error("heatmap got an empty matrix; it needs at least one row and one column.");

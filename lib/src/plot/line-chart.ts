@@ -8,7 +8,8 @@
  * @see notebooks/00b-plots.ipynb
  */
 import type { Layout, ScatterData } from "plotly.js-dist";
-import { baseLayout, DEFAULT_PLOT_CONFIG, PlotFigure, toPlotNumbers } from "./figure";
+import { DEFAULT_PLOT_CONFIG, PlotFigure } from "./figure";
+import { baseLayout, toPlotNumbers } from "./util";
 
 /** One line of a {@link lineChart}. */
 export interface LineSeries {

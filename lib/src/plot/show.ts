@@ -23,7 +23,8 @@
 import * as fs from "fs";
 import * as zlib from "zlib";
 import { DisplayHandle, displayBundle, inNotebook, MimeBundle } from "../notebook/display";
-import { describeFigure, DEFAULT_PLOT_HEIGHT, escapeHtml, isHtmlView, PlotFigure, Showable } from "./figure";
+import { describeFigure, DEFAULT_PLOT_HEIGHT, isHtmlView, PlotFigure, Showable } from "./figure";
+import { escapeHtml } from "./util";
 
 /** MIME type of a plotly figure in Jupyter. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { formatCell, table } from "./table";
+import { formatTableCell, table } from "./table";
 
 test("table renders rows as HTML and as aligned text", () => {
   const v = table([{ model: "RNN", ppl: 5.21234 }, { model: "GRU<x>", ppl: 4 }], { title: "val" });
@@ -13,9 +13,9 @@ test("table renders rows as HTML and as aligned text", () => {
 test("table keeps the given column order and leaves missing cells empty", () => {
   const v = table([{ a: 1 }, { b: "x" }], { columns: ["b", "a"] });
   assert.match(v.text, /^b  a\n/);
-  assert.equal(formatCell(undefined), "");
-  assert.equal(formatCell(1 / 3, 2), "0.33");
-  assert.equal(formatCell(NaN), "NaN");
+  assert.equal(formatTableCell(undefined), "");
+  assert.equal(formatTableCell(1 / 3, 2), "0.33");
+  assert.equal(formatTableCell(NaN), "NaN");
 });
 
 test("table rejects no rows and rows without columns", () => {

@@ -6,7 +6,8 @@
  * ```
  * @see notebooks/00b-plots.ipynb
  */
-import { escapeHtml, HtmlView } from "./figure";
+import { HtmlView } from "./figure";
+import { escapeHtml } from "./util";
 
 /** A table cell: text, a number, or a boolean. */
 export type TableCell = string | number | boolean | null | undefined;
@@ -22,7 +23,7 @@ export interface TableConfig {
 }
 
 /** Formats one cell: integers as is, other numbers with `digits` significant digits. */
-export function formatCell(v: TableCell, digits = 4): string {
+export function formatTableCell(v: TableCell, digits = 4): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "number") {
     if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
@@ -39,7 +40,7 @@ export function table(rows: readonly Readonly<Record<string, TableCell>>[], conf
   if (!Array.isArray(rows) || rows.length === 0) throw new Error("table needs at least one row, e.g. [{ model: \"RNN\", ppl: 5.2 }].");
   const columns = config.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   if (columns.length === 0) throw new Error("table: the rows have no columns (they are empty objects).");
-  const cells = rows.map((r) => columns.map((c) => formatCell(r[c], config.digits)));
+  const cells = rows.map((r) => columns.map((c) => formatTableCell(r[c], config.digits)));
   const numeric = columns.map((c) => rows.every((r) => r[c] === undefined || r[c] === null || typeof r[c] === "number"));
   const align = (j: number) => (numeric[j] ? "right" : "left");
   const head = columns.map((c, j) => `<th style="text-align:${align(j)}">${escapeHtml(c)}</th>`).join("");
