@@ -191,7 +191,7 @@ export class TrainingBoard implements ProgressListener {
 
   /** Draws the final state, with the reason the run ended when given. */
   onEnd(last?: TrainingProgress, reason?: string): void {
-    if (last !== undefined && last !== this.last) this.last = last;
+    if (last !== undefined) this.last = last;
     this.endedAt = this.now();
     this.draw(reason ?? "done");
   }
