@@ -322,6 +322,18 @@ async function main() {
     const copies = text.split(PLOTLY_BUNDLE_MARKER).length - 1 + text.split(RAW_BUNDLE_MARKER).length - 1;
     check("saved .ipynb: the plotly.js bundle is embedded exactly once", copies === 1, `${copies} copies`);
     check("saved .ipynb: one plotly output per plot", plotOutputs === EXPECTED_TRACES.length, `${plotOutputs}`);
+    // The JSON views (what JupyterLab's plotly extension and VS Code draw) must be valid plotly figures.
+    const figures = outputs.filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]).map((o) => o.data["application/vnd.plotly.v1+json"]);
+    const invalid = await page.evaluate(
+      (figs) => figs.flatMap((f, i) => (window.Plotly.validate(f.data, f.layout) || []).map((e) => `plot ${i}: ${e.msg}`)),
+      figures,
+    );
+    const control = await page.evaluate(() => (window.Plotly.validate([{ type: "scatter", notAnAttribute: 1 }], {}) || []).length);
+    check(
+      "saved .ipynb: every plotly JSON output passes Plotly.validate (which does flag a bad trace)",
+      invalid.length === 0 && control > 0,
+      `${invalid.slice(0, 3).join(" | ")}${control > 0 ? "" : " (the control was not flagged)"}`,
+    );
     const mb = (fs.statSync(nbFile).size / 1e6).toFixed(2);
     console.log(`     executed notebook: ${mb} MB with ${plotOutputs} plots, ${copies} plotly.js bundle(s)`);
 
