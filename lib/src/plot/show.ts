@@ -8,8 +8,8 @@
  *   Notebook, JupyterLab without the extension and `jupyter nbconvert --to html`;
  * - `text/plain`: a one-line summary for terminals.
  *
- * The plotly.js library itself (~10 MB, sent compressed as ~2.6 MB) is sent once per kernel process, as a separate output just
- * before the first plot, so a notebook run top to bottom contains it exactly once. Each plot's script
+ * The plotly.js library itself (~10 MB, sent compressed as ~2.6 MB) is sent once per kernel process,
+ * as a separate output just before the first plot, so a notebook run top to bottom contains it exactly once. Each plot's script
  * waits until plotly.js is present, so plots also render when a saved notebook is reopened and in
  * exported HTML. (A notebook whose first plot cell was rerun later, without a kernel restart, no
  * longer holds the library after saving: its plots then say so and ask for Restart & Run All, or
@@ -56,9 +56,9 @@ export const PLOTLY_BUNDLE_MARKER = "rnnlab:plotly.js gzip+base64";
  * (about 2.6 MB) and is unpacked in the browser with `DecompressionStream` (Chrome 80+, Firefox 113+,
  * Safari 16.4+), which makes every executed notebook about 10 MB smaller.
  *
- * Classic Notebook loads require.js, which would grab a UMD bundle as an anonymous AMD module; the
- * bundle therefore runs inside a function whose `define`, `module` and `exports` are undefined, so it
- * always ends as `window.Plotly`. A page that already has this version skips the work.
+ * Classic Notebook loads require.js, which grabs a UMD bundle that sees `define.amd` as an anonymous
+ * AMD module (plotly.js 4 no longer checks for AMD, older builds did). The bundle therefore runs inside
+ * a function whose `define`, `module` and `exports` are undefined, so it ends as `window.Plotly` either way. A page that already has this version skips the work.
  */
 export function plotlyLibraryHtml(): string {
   if (libraryHtml === undefined) {
