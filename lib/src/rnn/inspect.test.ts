@@ -6,7 +6,7 @@ import { Vocab } from "../data/vocab";
 import { GRU, GRUScratch } from "./gru";
 import { LSTM, LSTMScratch } from "./lstm";
 import { RNNScratch } from "./rnn";
-import { GateTrace, gateColoredText, gateHeatmap, gateMatrix, mostActiveUnit, stateGradientNorms, traceGates, traceGatesOnText } from "./inspect";
+import { GateTrace, gateColoredText, gateHeatmap, gateMatrix, gateMeansAt, mostActiveUnit, stateGradientNorms, traceGates, traceGatesOnText } from "./inspect";
 
 before(async () => {
   await setupBackend();
@@ -167,4 +167,20 @@ test("stateGradientNorms works for the LSTM's [H, C] state and agrees between sc
   X.dispose();
   scratch.dispose();
   concise.dispose();
+});
+
+test("gateMeansAt averages each sigmoid gate over the steps with a label and over the others", () => {
+  const gates = [
+    { name: "Z", symbol: "Z_t", description: "", range: "unit" as const },
+    { name: "H", symbol: "H_t", description: "", range: "signed" as const },
+  ];
+  const trace: GateTrace = {
+    cell: "GRU", labels: ["a", " ", "b", " "], numSteps: 4, numHiddens: 2, gates,
+    values: { Z: [[0.2, 0.4], [0.9, 1], [0.6, 0.8], [0.7, 0.6]], H: [[0, 0], [0, 0], [0, 0], [0, 0]] },
+  };
+  const rows = gateMeansAt(trace);
+  assert.deepEqual(rows.map((r) => r.gate), ["Z"], "only sigmoid gates");
+  assert.ok(Math.abs(rows[0].at - 0.8) < 1e-12);
+  assert.ok(Math.abs(rows[0].elsewhere - 0.5) < 1e-12);
+  assert.throws(() => gateMeansAt(trace, "x"), /no step of the trace is "x"/);
 });

@@ -300,3 +300,37 @@ export function stateGradientNorms(block: RecurrentBlock, inputs: tf.Tensor3D, c
   sums.dispose();
   return Array.from(squared, Math.sqrt).reverse(); // entry k: k steps before the end
 }
+
+/** One row of {@link gateMeansAt}. */
+export interface GateMeanRow {
+  /** Gate name, e.g. `"Z"`. */
+  readonly gate: string;
+  /** Mean over the steps whose label is the chosen one, all units. */
+  readonly at: number;
+  /** Mean over every other step, all units (`NaN` when there is none). */
+  readonly elsewhere: number;
+}
+
+/**
+ * Each gate's mean over the steps whose input is `label` (a space by default: word boundaries) against
+ * its mean over the other steps. Sigmoid gates only (`R`, `Z` or `I`, `F`, `O`), whose means read as
+ * "how open". Plain numbers, ready for `table`.
+ * @throws Error when no step has that label.
+ */
+export function gateMeansAt(trace: GateTrace, label = " "): GateMeanRow[] {
+  const hits = trace.labels.map((l) => l === label);
+  if (!hits.some((h) => h)) {
+    throw new Error(`gateMeansAt: no step of the trace is ${JSON.stringify(label)}; choose a label that occurs in it.`);
+  }
+  const mean = (rows: number[][]): number => {
+    const vals = rows.flat();
+    return vals.length === 0 ? NaN : vals.reduce((a, b) => a + b, 0) / vals.length;
+  };
+  return trace.gates
+    .filter((g) => g.range === "unit")
+    .map((g) => ({
+      gate: g.name,
+      at: mean(trace.values[g.name].filter((_, t) => hits[t])),
+      elsewhere: mean(trace.values[g.name].filter((_, t) => !hits[t])),
+    }));
+}
