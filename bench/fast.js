@@ -21,7 +21,7 @@ const SIZES = [
   { H: 64, B: 32, T: 20 },
 ];
 const CELLS = ["rnn", "gru", "lstm"];
-const WARMUP = 3;
+const WARMUP = 10; // enough for V8 to tier the wasm kernels up to optimised code
 
 function argValue(name, dflt) {
   const i = process.argv.indexOf(name);
@@ -94,6 +94,7 @@ async function worker(mode, steps, only) {
       }
       opt.dispose();
       dispose();
+      if (process.env.BENCH_TRACE) console.error(mode, cell, H, times.map((t) => t.toFixed(1)).join(" "));
       const ms = median(times);
       console.log(JSON.stringify({ mode, cell, H, B, T, ms, chars_per_s: (B * T) / (ms / 1000), tensors: tf.memory().numTensors }));
     }

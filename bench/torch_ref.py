@@ -19,7 +19,7 @@ SIZES = [(128, 64, 40), (64, 32, 20)]  # (H, B, T)
 CELLS = {"rnn": torch.nn.RNN, "gru": torch.nn.GRU, "lstm": torch.nn.LSTM}
 
 
-def bench(cell, H, B, T, steps, warmup=3):
+def bench(cell, H, B, T, steps, warmup=10):
     torch.manual_seed(0)
     rnn = CELLS[cell](VOCAB, H)  # time-major: inputs [T, B, VOCAB]
     out = torch.nn.Linear(H, VOCAB)
