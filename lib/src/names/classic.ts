@@ -15,7 +15,18 @@ import * as tf from "@tensorflow/tfjs";
 import { dataFingerprint, trainOrLoad } from "../checkpoint/cache";
 import { Rng } from "../data/rng";
 import { scaled } from "../quick";
-import { Mat, RnnStepParams, mat, randnMat, rnnBackward, rnnCellForward, rnnForward, uniformRng } from "../rnn/rnn-step";
+import {
+  Mat,
+  RnnStepParams,
+  mat,
+  numericalGradient,
+  randnMat,
+  relativeError,
+  rnnBackward,
+  rnnCellForward,
+  rnnForward,
+  uniformRng,
+} from "../rnn/rnn-step";
 
 /** The end-of-name character of the classic path (index 0 of its vocabulary). */
 export const NEWLINE = "\n";
@@ -307,24 +318,6 @@ export function classicGradientCheck(config: { readonly vocabSize?: number; read
   const analytic: Record<(typeof PARAM_NAMES)[number], Mat> = { Wax: grads.dWax, Waa: grads.dWaa, ba: grads.dba, Wya: grads.dWya, by: grads.dby };
   const eps = 1e-6;
   const out: Partial<ClassicGradCheck> = {};
-  for (const k of PARAM_NAMES) {
-    const p = params[k];
-    let diff = 0;
-    let na = 0;
-    let nn = 0;
-    for (let i = 0; i < p.data.length; i++) {
-      const keepValue = p.data[i];
-      p.data[i] = keepValue + eps;
-      const plus = loss();
-      p.data[i] = keepValue - eps;
-      const minus = loss();
-      p.data[i] = keepValue;
-      const num = (plus - minus) / (2 * eps); // central difference
-      diff += (analytic[k].data[i] - num) ** 2;
-      na += analytic[k].data[i] ** 2;
-      nn += num ** 2;
-    }
-    out[k] = Math.sqrt(diff) / (Math.sqrt(na) + Math.sqrt(nn));
-  }
+  for (const k of PARAM_NAMES) out[k] = relativeError(analytic[k].data, numericalGradient(params[k], loss, eps));
   return { ...(out as Record<(typeof PARAM_NAMES)[number], number>), max: Math.max(...PARAM_NAMES.map((k) => out[k] as number)) };
 }

@@ -34,6 +34,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { RecurrentBlock, RecurrentState } from "./recurrent";
+import { LayerBlock, LayerBlockConfig, quietOrthogonalInit } from "./layer-block";
+
+// Re-exported so code that imports it from "./gru" keeps working.
+export { quietOrthogonalInit };
 
 /** Standard deviation of the normal distribution the scratch weights are drawn from (d2l's `sigma`). */
 export const GRU_DEFAULT_SIGMA = 0.01;
@@ -111,23 +115,6 @@ export function gateWeight(prefix: string, name: string, shape: number[], sigma:
   const v = tf.variable(init, true, `${prefix}/${name}`);
   init.dispose(); // the variable holds its own reference to the data
   return v;
-}
-
-/**
- * Runs `build` without tf.layers' notice "Orthogonal initializer is being called on a matrix with more
- * than 2000 elements: Slowness may result." (printed to stderr for any recurrent layer wider than about
- * 25 units; the course's matrices are small enough for it not to matter). Other warnings pass through.
- */
-export function quietOrthogonalInit<T>(build: () => T): T {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]): void => {
-    if (!/^Orthogonal initializer is being called on a matrix/.test(String(args[0]))) warn(...args);
-  };
-  try {
-    return build();
-  } finally {
-    console.warn = warn;
-  }
 }
 
 /**
@@ -283,17 +270,9 @@ export function checkGatedPair(where: string, a: RecurrentBlock, b: RecurrentBlo
 }
 
 /** Options of {@link GRU}. */
-export interface GRUConfig {
-  /** Features per input step. */
-  readonly numInputs: number;
-  /** Width of the hidden state (`units` in tf.layers). */
-  readonly numHiddens: number;
+export interface GRUConfig extends LayerBlockConfig {
   /** Seed of tf.layers' initialisers (glorotUniform kernel, orthogonal recurrent kernel, zero bias). Default 1. */
-  readonly seed?: number;  /**
-   * `"zeros"` skips tf.layers' initialisers (the orthogonal one is slow for wide layers) and starts from
-   * zero weights; `fromScratch` uses it because it overwrites the weights at once. Default `"layers"`.
-   */
-  readonly init?: "layers" | "zeros";
+  readonly seed?: number;
 }
 
 /**
@@ -301,19 +280,12 @@ export interface GRUConfig {
  * it computes the same function as {@link GRUScratch} (weight mapping in the file comment).
  * Time-major like every block: it transposes to tf.layers' batch-major layout inside `forward`.
  */
-export class GRU implements RecurrentBlock {
-  readonly numInputs: number;
-  readonly numHiddens: number;
-  /** The wrapped layer (already built). */
-  readonly layer: tf.layers.Layer;
-
+export class GRU extends LayerBlock {
   constructor(config: GRUConfig) {
     const { numInputs, numHiddens, seed = GRU_DEFAULT_SEED, init = "layers" } = config;
     checkGatedSizes("GRU", numInputs, numHiddens);
     const zeros = init === "zeros";
-    this.numInputs = numInputs;
-    this.numHiddens = numHiddens;
-    this.layer = tf.layers.gru({
+    const layer = tf.layers.gru({
       units: numHiddens,
       recurrentActivation: "sigmoid",
       returnSequences: true,
@@ -321,42 +293,11 @@ export class GRU implements RecurrentBlock {
       kernelInitializer: zeros ? "zeros" : tf.initializers.glorotUniform({ seed }),
       recurrentInitializer: zeros ? "zeros" : tf.initializers.orthogonal({ seed: seed + 1 }),
     });
-    // Build the layer (create its weights) by calling it once on a tiny batch.
-    quietOrthogonalInit(() =>
-      tf.tidy(() => {
-        this.layer.apply(tf.zeros([1, 1, numInputs]));
-      }),
-    );
+    super(layer, numInputs, numHiddens, 1); // state [H]
   }
 
-  /** `[H]` with `H` zeros `[batchSize, numHiddens]`. */
-  initState(batchSize: number): RecurrentState {
-    return [tf.zeros([batchSize, this.numHiddens])];
-  }
-
-  /**
-   * Runs the layer over a sequence.
-   * @param inputs `[numSteps, batchSize, numInputs]`
-   * @param state `[H]`, zeros when omitted; not disposed.
-   */
-  forward(inputs: tf.Tensor3D, state?: RecurrentState): [tf.Tensor3D, RecurrentState] {
+  protected override checkInputs(inputs: tf.Tensor3D, state?: RecurrentState): void {
     checkGatedInputs("GRU", inputs, this.numInputs, this.numHiddens, state, 1);
-    return tf.tidy(() => {
-      const initialState = state ?? this.initState(inputs.shape[1]);
-      const x = tf.transpose(inputs, [1, 0, 2]); // [batchSize, numSteps, numInputs]
-      const [Y, H] = this.layer.apply(x, { initialState }) as tf.Tensor[];
-      return [tf.transpose(Y, [1, 0, 2]) as tf.Tensor3D, [H as tf.Tensor2D]];
-    });
-  }
-
-  /** The layer's weights as variables: `kernel`, `recurrentKernel`, `bias`. */
-  trainableVariables(): tf.Variable[] {
-    return this.layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  }
-
-  /** Number of scalar parameters (the same as the scratch GRU's). */
-  countParams(): number {
-    return this.layer.countParams();
   }
 
   /** Overwrites this layer's weights with a scratch GRU's (see the mapping in the file comment). */
@@ -376,11 +317,6 @@ export class GRU implements RecurrentBlock {
     const concise = new GRU({ numInputs: scratch.numInputs, numHiddens: scratch.numHiddens, init: "zeros" });
     concise.copyFrom(scratch);
     return concise;
-  }
-
-  /** Frees the layer's weights. */
-  dispose(): void {
-    this.layer.dispose();
   }
 }
 

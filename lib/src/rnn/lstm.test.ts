@@ -1,7 +1,7 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { setupBackend } from "../backend";
+import { useBackendWithFullBudgets } from "../testing/fixtures";
 import { Vocab } from "../data/vocab";
 import { textBatchSource } from "../data/lm-batches";
 import { Trainer } from "../train/trainer";
@@ -9,15 +9,7 @@ import { RNNLM, RNNLMScratch } from "./rnn-lm";
 import { LSTM, LSTMScratch, copyLSTMWeights } from "./lstm";
 
 // `npm test` sets RNNLAB_QUICK=1; the overfitting test pins its full budget.
-const savedQuick = process.env.RNNLAB_QUICK;
-before(async () => {
-  await setupBackend();
-  process.env.RNNLAB_QUICK = "0";
-});
-after(() => {
-  if (savedQuick === undefined) delete process.env.RNNLAB_QUICK;
-  else process.env.RNNLAB_QUICK = savedQuick;
-});
+useBackendWithFullBudgets();
 
 /** Largest |a - b| over all elements. */
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {

@@ -38,7 +38,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { RecurrentBlock, RecurrentState } from "./recurrent";
-import { checkGatedInputs, checkGatedPair, checkGatedSizes, gateWeight, quietOrthogonalInit } from "./gru";
+import { checkGatedInputs, checkGatedPair, checkGatedSizes, gateWeight } from "./gru";
+import { LayerBlock, LayerBlockConfig } from "./layer-block";
 
 /** Standard deviation of the normal distribution the scratch weights are drawn from (d2l's `sigma`). */
 export const LSTM_DEFAULT_SIGMA = 0.01;
@@ -233,39 +234,26 @@ export class LSTMScratch implements RecurrentBlock {
 }
 
 /** Options of {@link LSTM}. */
-export interface LSTMConfig {
-  /** Features per input step. */
-  readonly numInputs: number;
+export interface LSTMConfig extends LayerBlockConfig {
   /** Width of the hidden state and memory cell (`units` in tf.layers). */
   readonly numHiddens: number;
   /**
    * Seed of tf.layers' initialisers (glorotUniform kernel, orthogonal recurrent kernel; the bias is 0
    * with the forget-gate part at 1, `unitForgetBias`). Default 1.
    */
-  readonly seed?: number;  /**
-   * `"zeros"` skips tf.layers' initialisers (the orthogonal one is slow for wide layers) and starts from
-   * zero weights; `fromScratch` uses it because it overwrites the weights at once. Default `"layers"`.
-   */
-  readonly init?: "layers" | "zeros";
+  readonly seed?: number;
 }
 
 /**
  * The concise LSTM: a `tf.layers.lstm` with `recurrentActivation: "sigmoid"`, so it computes the same
  * function as {@link LSTMScratch} (weight mapping in the file comment). State `[H, C]`.
  */
-export class LSTM implements RecurrentBlock {
-  readonly numInputs: number;
-  readonly numHiddens: number;
-  /** The wrapped layer (already built). */
-  readonly layer: tf.layers.Layer;
-
+export class LSTM extends LayerBlock {
   constructor(config: LSTMConfig) {
     const { numInputs, numHiddens, seed = LSTM_DEFAULT_SEED, init = "layers" } = config;
     checkGatedSizes("LSTM", numInputs, numHiddens);
     const zeros = init === "zeros";
-    this.numInputs = numInputs;
-    this.numHiddens = numHiddens;
-    this.layer = tf.layers.lstm({
+    const layer = tf.layers.lstm({
       units: numHiddens,
       recurrentActivation: "sigmoid",
       unitForgetBias: true,
@@ -274,42 +262,11 @@ export class LSTM implements RecurrentBlock {
       kernelInitializer: zeros ? "zeros" : tf.initializers.glorotUniform({ seed }),
       recurrentInitializer: zeros ? "zeros" : tf.initializers.orthogonal({ seed: seed + 1 }),
     });
-    // Build the layer (create its weights) by calling it once on a tiny batch.
-    quietOrthogonalInit(() =>
-      tf.tidy(() => {
-        this.layer.apply(tf.zeros([1, 1, numInputs]));
-      }),
-    );
+    super(layer, numInputs, numHiddens, 2); // state [H, C]
   }
 
-  /** `[H, C]`, both zeros `[batchSize, numHiddens]`. */
-  initState(batchSize: number): RecurrentState {
-    return [tf.zeros([batchSize, this.numHiddens]), tf.zeros([batchSize, this.numHiddens])];
-  }
-
-  /**
-   * Runs the layer over a sequence.
-   * @param inputs `[numSteps, batchSize, numInputs]`
-   * @param state `[H, C]`, zeros when omitted; not disposed.
-   */
-  forward(inputs: tf.Tensor3D, state?: RecurrentState): [tf.Tensor3D, RecurrentState] {
+  protected override checkInputs(inputs: tf.Tensor3D, state?: RecurrentState): void {
     checkGatedInputs("LSTM", inputs, this.numInputs, this.numHiddens, state, 2);
-    return tf.tidy(() => {
-      const initialState = state ?? this.initState(inputs.shape[1]);
-      const x = tf.transpose(inputs, [1, 0, 2]); // [batchSize, numSteps, numInputs]
-      const [Y, H, C] = this.layer.apply(x, { initialState }) as tf.Tensor[];
-      return [tf.transpose(Y, [1, 0, 2]) as tf.Tensor3D, [H as tf.Tensor2D, C as tf.Tensor2D]];
-    });
-  }
-
-  /** The layer's weights as variables: `kernel`, `recurrentKernel`, `bias`. */
-  trainableVariables(): tf.Variable[] {
-    return this.layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  }
-
-  /** Number of scalar parameters (the same as the scratch LSTM's). */
-  countParams(): number {
-    return this.layer.countParams();
   }
 
   /** Overwrites this layer's weights with a scratch LSTM's (see the mapping in the file comment). */
@@ -329,11 +286,6 @@ export class LSTM implements RecurrentBlock {
     const concise = new LSTM({ numInputs: scratch.numInputs, numHiddens: scratch.numHiddens, init: "zeros" });
     concise.copyFrom(scratch);
     return concise;
-  }
-
-  /** Frees the layer's weights. */
-  dispose(): void {
-    this.layer.dispose();
   }
 }
 

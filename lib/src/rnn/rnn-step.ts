@@ -321,7 +321,8 @@ export interface GradCheckConfig {
   readonly epsilon?: number;
 }
 
-function relativeError(a: Float64Array, b: Float64Array): number {
+/** Relative error `‖a − b‖ / (‖a‖ + ‖b‖)` of two gradients (0 when both are zero). */
+export function relativeError(a: Float64Array, b: Float64Array): number {
   let diff = 0;
   let na = 0;
   let nb = 0;
@@ -335,7 +336,7 @@ function relativeError(a: Float64Array, b: Float64Array): number {
 }
 
 /** Central differences `(L(θ+ε) − L(θ−ε)) / 2ε` for every element of `target`, in place of the analytic gradient. */
-function numericalGradient(target: Mat, loss: () => number, epsilon: number): Float64Array {
+export function numericalGradient(target: Mat, loss: () => number, epsilon: number): Float64Array {
   const g = new Float64Array(target.data.length);
   for (let i = 0; i < g.length; i++) {
     const keepValue = target.data[i];

@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { scaledOrthogonal } from "./grad-flow";
+import { LayerBlock } from "./layer-block";
 import { RecurrentBlock, RecurrentState } from "./recurrent";
 
 /** Sizes and initialisation of a vanilla RNN block. */
@@ -130,27 +131,20 @@ export class RNNScratch implements RecurrentBlock {
  * `forward` transposes in and out to keep the course's time-major layout. Its initialisation
  * follows Keras: Glorot-uniform `kernel`, orthogonal `recurrentKernel` (made by {@link scaledOrthogonal}), zero `bias`.
  */
-export class RNN implements RecurrentBlock {
-  readonly numInputs: number;
-  readonly numHiddens: number;
+export class RNN extends LayerBlock {
   /** The underlying layer; its weights are `[kernel, recurrentKernel, bias]` = `[W_xh, W_hh, b_h]`. */
-  readonly layer: tf.layers.Layer;
+  declare readonly layer: tf.layers.Layer;
 
   constructor(config: RNNConfig) {
     checkSizes("RNN", config);
-    this.numInputs = config.numInputs;
-    this.numHiddens = config.numHiddens;
-    this.layer = tf.layers.simpleRNN({
+    const layer = tf.layers.simpleRNN({
       units: config.numHiddens,
       returnSequences: true,
       returnState: true,
       kernelInitializer: tf.initializers.glorotUniform({ seed: config.seed }),
       recurrentInitializer: "zeros", // replaced by an orthogonal matrix below
     });
-    // Build the layer (and create its variables) by calling it once on a tiny batch.
-    tf.tidy(() => {
-      this.layer.apply(tf.zeros([1, 1, config.numInputs]));
-    });
+    super(layer, config.numInputs, config.numHiddens, 1); // state [H]
     // Orthogonal W_hh, as Keras does, from the lib's own seeded Gram–Schmidt: tfjs's orthogonal
     // initializer warns on stderr for matrices over 2000 elements.
     const Q = scaledOrthogonal(config.numHiddens, 1, config.seed ?? 0);
@@ -160,30 +154,8 @@ export class RNN implements RecurrentBlock {
     });
   }
 
-  initState(batchSize: number): RecurrentState {
-    return [tf.zeros([batchSize, this.numHiddens])];
-  }
-
-  /**
-   * @param inputs `[numSteps, batchSize, numInputs]`
-   * @returns outputs `[numSteps, batchSize, numHiddens]` and the final state `[H]`.
-   */
-  forward(inputs: tf.Tensor3D, state?: RecurrentState): [tf.Tensor3D, RecurrentState] {
+  protected override checkInputs(inputs: tf.Tensor3D, state?: RecurrentState): void {
     checkRecurrentInput("RNN", inputs, this.numInputs, state, this.numHiddens);
-    return tf.tidy(() => {
-      const batchMajor = tf.transpose(inputs, [1, 0, 2]); // [batchSize, numSteps, numInputs]
-      const initialState = state ?? this.initState(inputs.shape[1]);
-      const [Y, H] = this.layer.apply(batchMajor, { initialState }) as tf.Tensor[];
-      return [tf.transpose(Y, [1, 0, 2]) as tf.Tensor3D, [H as tf.Tensor2D]]; // [numSteps, batchSize, numHiddens]
-    });
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.layer.trainableWeights.map((w) => w.read() as tf.Variable);
-  }
-
-  dispose(): void {
-    this.layer.dispose();
   }
 }
 

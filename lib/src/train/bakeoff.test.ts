@@ -1,7 +1,7 @@
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { setupBackend } from "../backend";
+import { useBackendWithFullBudgets } from "../testing/fixtures";
 import { Vocab } from "../data/vocab";
 import { textBatchSource } from "../data/lm-batches";
 import { RNNLM, RNNLMScratch } from "../rnn/rnn-lm";
@@ -11,15 +11,7 @@ import type { TrainingPlan, TrainingProgress } from "./progress";
 import { buildCellLM, countParameters, runBakeoff } from "./bakeoff";
 
 // `npm test` sets RNNLAB_QUICK=1; these tests pin full (tiny) budgets.
-const savedQuick = process.env.RNNLAB_QUICK;
-before(async () => {
-  await setupBackend();
-  process.env.RNNLAB_QUICK = "0";
-});
-after(() => {
-  if (savedQuick === undefined) delete process.env.RNNLAB_QUICK;
-  else process.env.RNNLAB_QUICK = savedQuick;
-});
+useBackendWithFullBudgets();
 
 const TEXT = "the cat sat on the mat. the cats sat on the mats. ".repeat(8);
 const vocab = Vocab.build([...TEXT]);

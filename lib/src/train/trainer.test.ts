@@ -1,7 +1,7 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { setupBackend } from "../backend";
+import { useBackendWithFullBudgets } from "../testing/fixtures";
 import type { BatchSource, TokenBatch } from "../data/batch";
 import { RNN, RNNScratch } from "../rnn/rnn";
 import { RNNLM, RNNLMScratch } from "../rnn/rnn-lm";
@@ -9,15 +9,7 @@ import { Trainer, ConsoleProgress } from "./trainer";
 import type { TrainingProgress } from "./progress";
 
 // `npm test` sets RNNLAB_QUICK=1; these tests pin full budgets, except the one about scaling.
-const savedQuick = process.env.RNNLAB_QUICK;
-before(async () => {
-  await setupBackend();
-  process.env.RNNLAB_QUICK = "0";
-});
-after(() => {
-  if (savedQuick === undefined) delete process.env.RNNLAB_QUICK;
-  else process.env.RNNLAB_QUICK = savedQuick;
-});
+useBackendWithFullBudgets();
 
 /** A periodic corpus (0 1 2 3 0 1 2 3 …) cut into fixed windows: a model with memory can predict it perfectly. */
 function tinySource(batchSize = 4, numSteps = 8, vocabSize = 4, batches = 3, valBatches = 1): BatchSource {
