@@ -1,4 +1,5 @@
-// Registers the "rnnlab" Jupyter kernelspec, which runs this project's own tslab with this Node.
+// Registers the "rnnlab" Jupyter kernelspec, which runs this project's own tslab (through
+// scripts/kernel.js) with this Node.
 // Runs on `npm install` / `npm ci` (the `prepare` script). It writes the kernelspec straight into
 // Jupyter's per-user kernels folder, so Jupyter Notebook, JupyterLab and VS Code all find it, and so
 // that it works even before Jupyter is installed.
@@ -8,10 +9,11 @@ const path = require("path");
 const { ROOT, KERNEL_NAME, findPython, kernelDir, installCommand } = require("./jupyter");
 
 function install() {
-  const tslab = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
+  const tslab = path.join(ROOT, "node_modules", "tslab", "dist", "main.js");
   if (!fs.existsSync(tslab)) throw new Error(`tslab is missing at ${tslab}: run \`npm install\` first.`);
+  // scripts/kernel.js starts this project's tslab after hardening its zeromq messaging.
   const spec = {
-    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+    argv: [process.execPath, path.join(ROOT, "scripts", "kernel.js"), "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (rnnlab)",
     language: "typescript",
     interrupt_mode: "signal",

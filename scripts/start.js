@@ -11,7 +11,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const net = require("net");
 const path = require("path");
-const { ROOT, DEBIAN_PACKAGES, findPython, installCommand, kernelDir } = require("./jupyter");
+const { ROOT, DEBIAN_PACKAGES, findPython, installCommand } = require("./jupyter");
 const { install: installKernel } = require("./install-kernel");
 
 function fail(paragraph) {
@@ -92,7 +92,7 @@ async function main() {
     const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) fail("building lib/ failed; the TypeScript errors are above.");
   }
-  if (!fs.existsSync(path.join(kernelDir(), "kernel.json"))) installKernel();
+  installKernel(); // (re)write the kernelspec, so it always points at this checkout
   const port = await choosePort(opts.port);
   const token = process.env.JUPYTER_TOKEN || crypto.randomBytes(24).toString("hex");
   const args = [

@@ -10,6 +10,7 @@ export * from "./quick";
 export * from "./keep";
 export * from "./notebook/display";
 export * from "./notebook/source";
+export * from "./notebook/zmq-queue";
 export * from "./train";
 export * from "./plot";
 export * from "./data";

@@ -4,56 +4,10 @@
  * module talks to tslab's display writer directly and falls back to the console outside a kernel.
  */
 
-/**
- * tslab sends kernel messages with zeromq 6 without awaiting them. zeromq 6 completes up to a few
- * hundred sends synchronously, then defers one to the next event-loop turn; a send issued before
- * that one finishes throws EBUSY ("Socket is busy writing"), and tslab drops the message or, when
- * it was a status message, the kernel dies. A training loop that prints or redraws often hits this.
- * Queuing each socket's sends (in order) removes the race. Runs once, only inside a kernel.
- */
-function serializeKernelSends(): void {
-  let zmq: Record<string, { prototype: Record<string | symbol, unknown> } | undefined>;
-  try {
-    const id = require.resolve("zeromq");
-    if (!require.cache[id]) return; // not inside a tslab kernel
-    zmq = require(id) as typeof zmq;
-  } catch {
-    return;
-  }
-  const tails = new WeakMap<object, Promise<void>>(); // per socket: the last queued send (sockets are sealed)
-  const PATCHED = Symbol.for("rnnlab.sendQueuePatched"); // per prototype
-  for (const kind of ["Publisher", "Router"]) {
-    const proto = zmq[kind]?.prototype;
-    if (!proto || Object.prototype.hasOwnProperty.call(proto, PATCHED)) continue;
-    const send = proto["send"] as ((this: object, msg: unknown) => Promise<void>) | undefined;
-    if (typeof send !== "function") continue;
-    // The native `send` is inherited and read-only, so the wrapper is defined on the subclass.
-    const queued = function (this: object, msg: unknown): Promise<void> {
-      const start = (): Promise<void> => {
-        try {
-          return Promise.resolve(send.call(this, msg));
-        } catch (err) {
-          return Promise.reject(err);
-        }
-      };
-      const prev = tails.get(this);
-      const done = prev ? prev.then(start) : start();
-      const settled = done.catch(() => undefined);
-      tails.set(this, settled);
-      void settled.then(() => {
-        if (tails.get(this) === settled) tails.delete(this);
-      });
-      return done;
-    };
-    try {
-      Object.defineProperty(proto, "send", { value: queued, writable: true, configurable: true });
-      Object.defineProperty(proto, PATCHED, { value: true });
-    } catch {
-      // Leave tslab as it is rather than fail to load the lib.
-    }
-  }
-}
-serializeKernelSends();
+import { queueKernelSends } from "./zmq-queue";
+
+// Kernels started by another kernelspec than scripts/kernel.js get the send queue here (else a no-op).
+queueKernelSends();
 
 /** A Jupyter MIME bundle: MIME type → content. */
 export type MimeBundle = Readonly<Record<string, string | object>>;
