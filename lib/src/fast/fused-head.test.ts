@@ -2,16 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { fusedSoftmaxCrossEntropy } from "./fused-head";
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
-}
+import { relErr } from "../testing/fixtures";
 
 test("fusedSoftmaxCrossEntropy equals dense + tf.losses.softmaxCrossEntropy, value and gradients (wasm and JS)", async () => {
   await tf.setBackend("cpu");

@@ -5,6 +5,7 @@ import { FUSED_GATES, FUSED_THREADING, FusedCellType } from "./fused-core";
 import { fusedKernels, fusedWasmFailure } from "./fused-kernels";
 import { fusedRecurrent } from "./fused-op";
 import { fusedReference } from "./fused-reference";
+import { relErr } from "../testing/fixtures";
 
 /** Deterministic values in [-scale, scale). */
 function randoms(n: number, seed: number, scale = 1): Float32Array {
@@ -24,16 +25,6 @@ interface Case {
   I: number;
   H: number;
   tokens?: boolean;
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
 }
 
 function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { useBackendWithFullBudgets } from "../testing/fixtures";
+import { useBackendWithFullBudgets, maxAbsDiff } from "../testing/fixtures";
 import { Vocab } from "../data/vocab";
 import { textBatchSource } from "../data/lm-batches";
 import { Trainer } from "../train/trainer";
@@ -13,11 +13,6 @@ import { LSTM } from "./lstm";
 useBackendWithFullBudgets();
 
 /** Largest |a - b| over all elements. */
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  assert.deepEqual(a.shape, b.shape);
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
-
 const CASES = [
   { numSteps: 1, batchSize: 1 },
   { numSteps: 5, batchSize: 3 },

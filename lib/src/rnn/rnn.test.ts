@@ -4,14 +4,11 @@ import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../backend";
 import { RNN, RNNScratch, copyRNNWeights } from "./rnn";
 import { mat, rnnBackward, rnnForward, Mat, RnnStepParams } from "./rnn-step";
+import { maxAbsDiff } from "../testing/fixtures";
 
 before(async () => {
   await setupBackend();
 });
-
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
 
 test("RNNScratch and RNN give time-major outputs and a [batchSize, numHiddens] state", () => {
   for (const block of [new RNNScratch({ numInputs: 5, numHiddens: 7 }), new RNN({ numInputs: 5, numHiddens: 7 })]) {

@@ -2,6 +2,8 @@
  * Helpers shared by the unit tests (not exported from the `rnnlab` barrel).
  */
 import { after, before } from "node:test";
+import * as assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../backend";
 
 /**
@@ -18,4 +20,21 @@ export function useBackendWithFullBudgets(): void {
     if (savedQuick === undefined) delete process.env.RNNLAB_QUICK;
     else process.env.RNNLAB_QUICK = savedQuick;
   });
+}
+
+/** Largest absolute element difference of two tensors of the same shape. */
+export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  assert.deepEqual(a.shape, b.shape);
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+/** Relative error `‖a − b‖ / ‖b‖` of two arrays, `b` being the reference. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
 }
