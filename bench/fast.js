@@ -71,10 +71,7 @@ async function worker(mode, steps, only) {
         dispose = () => tf.dispose([W, U, b, Wout, bout, X]);
       } else {
         const args = { units: H, returnSequences: true, inputShape: [T, VOCAB] };
-        const layer =
-          cell === "rnn"
-            ? tf.layers.simpleRNN(args)
-            : tf.layers[cell]({ ...args, recurrentActivation: "sigmoid" });
+        const layer = cell === "rnn" ? tf.layers.simpleRNN(args) : tf.layers[cell]({ ...args, recurrentActivation: "sigmoid" });
         const model = tf.sequential({ layers: [layer, tf.layers.dense({ units: VOCAB })] });
         const X = tf.tidy(() => tf.oneHot(tf.tensor2d(ids.subarray(0, T * B), [B, T], "int32"), VOCAB).toFloat());
         const Y = tf.tidy(() => tf.oneHot(tf.tensor2d(ids.subarray(B), [B, T], "int32"), VOCAB));
@@ -104,7 +101,12 @@ async function worker(mode, steps, only) {
 function runColumn(cmd, args, env) {
   const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) return { error: (r.stderr || r.error || "").toString().trim().split("\n").slice(-3).join(" ") };
-  return { rows: r.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)) };
+  return {
+    rows: r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l)),
+  };
 }
 
 function torchAvailable() {
@@ -133,9 +135,13 @@ function main() {
       }
       if (!torch) continue;
       for (const threads of ["1", "2"]) {
-        const res = runColumn("/usr/bin/python3", [path.join(__dirname, "torch_ref.py"), String(steps), cell, String(H), String(B), String(T)], {
-          OMP_NUM_THREADS: threads,
-        });
+        const res = runColumn(
+          "/usr/bin/python3",
+          [path.join(__dirname, "torch_ref.py"), String(steps), cell, String(H), String(B), String(T)],
+          {
+            OMP_NUM_THREADS: threads,
+          },
+        );
         if (res.error) {
           torchNote = `PyTorch failed: ${res.error}`;
           continue;

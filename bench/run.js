@@ -27,10 +27,16 @@ function models() {
   ];
   for (const kind of ["GRU", "LSTM"]) {
     if (rnnlab[`${kind}Scratch`]) {
-      list.push([`${kind}Scratch`, (H) => new rnnlab.RNNLMScratch({ block: new rnnlab[`${kind}Scratch`]({ numInputs: VOCAB, numHiddens: H }), vocabSize: VOCAB })]);
+      list.push([
+        `${kind}Scratch`,
+        (H) => new rnnlab.RNNLMScratch({ block: new rnnlab[`${kind}Scratch`]({ numInputs: VOCAB, numHiddens: H }), vocabSize: VOCAB }),
+      ]);
     }
     if (rnnlab[kind]) {
-      list.push([`${kind} (tf.layers)`, (H) => new rnnlab.RNNLM({ vocabSize: VOCAB, numHiddens: H, block: new rnnlab[kind]({ numInputs: VOCAB, numHiddens: H }) })]);
+      list.push([
+        `${kind} (tf.layers)`,
+        (H) => new rnnlab.RNNLM({ vocabSize: VOCAB, numHiddens: H, block: new rnnlab[kind]({ numInputs: VOCAB, numHiddens: H }) }),
+      ]);
     }
   }
   return list;
@@ -79,7 +85,9 @@ async function main() {
   const arg = process.argv.indexOf("--steps");
   const steps = arg > 0 ? Number(process.argv[arg + 1]) : 5;
   const info = await rnnlab.setupBackend();
-  console.log(`bench: training chars/s, median of ${steps} steps after ${WARMUP} warm-up · backend ${info.backend} · tfjs ${info.tfjsVersion} · vocabulary ${VOCAB}\n`);
+  console.log(
+    `bench: training chars/s, median of ${steps} steps after ${WARMUP} warm-up · backend ${info.backend} · tfjs ${info.tfjsVersion} · vocabulary ${VOCAB}\n`,
+  );
   const head = SIZES.map((s) => `H=${s.numHiddens} B=${s.batchSize} T=${s.numSteps}`);
   console.log(`${"model".padEnd(18)} ${head.map((h) => h.padStart(20)).join(" ")}`);
   for (const [name, make] of models()) {
@@ -87,8 +95,13 @@ async function main() {
     for (const size of SIZES) cells.push(Math.round(await benchOne(make, size, steps)).toLocaleString("en-US"));
     console.log(`${name.padEnd(18)} ${cells.map((c) => c.padStart(20)).join(" ")}`);
   }
-  const load = os.loadavg().map((x) => x.toFixed(1)).join(" ");
-  console.log(`\ntensors alive at the end: ${tf.memory().numTensors} · load average ${load} on ${os.cpus().length} cores (other work slows the numbers)`);
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
+  console.log(
+    `\ntensors alive at the end: ${tf.memory().numTensors} · load average ${load} on ${os.cpus().length} cores (other work slows the numbers)`,
+  );
 }
 
 main().catch((err) => {

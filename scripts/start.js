@@ -41,7 +41,8 @@ function ensureJupyter() {
     if (r.status !== 0) fail(`\`apt-get ${args.join(" ")}\` failed (exit ${r.status}). Fix apt, then run \`npm start\` again.`);
   }
   py = findPython(["notebook"]);
-  if (!py) fail(`Jupyter was installed but /usr/bin/python3 still cannot import it. Run \`${installCommand()}\` by hand and look at its errors.`);
+  if (!py)
+    fail(`Jupyter was installed but /usr/bin/python3 still cannot import it. Run \`${installCommand()}\` by hand and look at its errors.`);
   return py;
 }
 
@@ -57,7 +58,8 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) fail(`--port must be a port number, got ${opts.port}.`);
   if (opts.browser === undefined) {
-    opts.browser = process.platform === "darwin" || process.platform === "win32" || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+    opts.browser =
+      process.platform === "darwin" || process.platform === "win32" || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   }
   return opts;
 }
@@ -96,8 +98,11 @@ async function main() {
   const port = await choosePort(opts.port);
   const token = process.env.JUPYTER_TOKEN || crypto.randomBytes(24).toString("hex");
   const args = [
-    "-m", "notebook",
-    "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0",
+    "-m",
+    "notebook",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--port-retries=0",
     opts.browser ? "--NotebookApp.open_browser=True" : "--no-browser",
   ];
   // Jupyter refuses to run as root without this; root is normal in containers and on fresh machines.
@@ -115,7 +120,9 @@ async function main() {
     process.stderr.write(chunk);
     if (!announced && /is running at|Serving notebooks|http:\/\/127\.0\.0\.1/.test(String(chunk))) {
       announced = true;
-      console.log(`\nrnnlab: Jupyter Notebook is serving notebooks/ at\n\n    ${url}\n\nOpen it in a browser; the course's kernel is "TypeScript (rnnlab)". Ctrl+C stops the server.\n`);
+      console.log(
+        `\nrnnlab: Jupyter Notebook is serving notebooks/ at\n\n    ${url}\n\nOpen it in a browser; the course's kernel is "TypeScript (rnnlab)". Ctrl+C stops the server.\n`,
+      );
     }
   });
   for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

@@ -41,8 +41,10 @@ const SUITES = {
       cmd: process.execPath,
       args: [
         "--test",
-        "--test-reporter=spec", "--test-reporter-destination=stdout",
-        "--test-reporter=tap", `--test-reporter-destination=${path.join(ARTIFACTS, "unit.tap")}`,
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+        "--test-reporter=tap",
+        `--test-reporter-destination=${path.join(ARTIFACTS, "unit.tap")}`,
         ...files,
       ],
       count: () => {
@@ -81,7 +83,9 @@ function main() {
   for (const name of names) {
     const t0 = Date.now();
     console.log(`\n=== ${name} ===`);
-    let passed = 0, failed = 0, note = "";
+    let passed = 0,
+      failed = 0,
+      note = "";
     try {
       const s = SUITES[name](extra);
       const r = spawnSync(s.cmd, s.args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "pipe"] });
@@ -103,7 +107,9 @@ function main() {
 
   console.log("\nsuite         passed  failed  seconds");
   for (const r of results) {
-    console.log(`${r.name.padEnd(12)} ${String(r.passed).padStart(7)} ${String(r.failed).padStart(7)} ${r.seconds.toFixed(1).padStart(8)}  ${r.note}`);
+    console.log(
+      `${r.name.padEnd(12)} ${String(r.passed).padStart(7)} ${String(r.failed).padStart(7)} ${r.seconds.toFixed(1).padStart(8)}  ${r.note}`,
+    );
   }
   const passed = results.reduce((a, r) => a + r.passed, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);

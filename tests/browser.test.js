@@ -26,8 +26,14 @@ const WORK = path.join(ROOT, "artifacts", "browser"); // inside the repo so the 
 const SHOTS = path.join(ROOT, "artifacts", "screenshots");
 const CHROMIUM = process.env.RNNLAB_CHROMIUM || "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-quic",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
 ];
 /** Traces of each plot of the notebook, in output order (a TrainingBoard keeps one plot, redrawn in place). */
 const EXPECTED_TRACES = [2, 1, 1, 1, 2, 2, 1];
@@ -37,7 +43,11 @@ const RUN_TIMEOUT_MS = Number(process.env.RNNLAB_BROWSER_TIMEOUT_MS || 120_000);
 // Offline stand-ins for the CDN files of nbconvert's HTML template (require.js, MathJax).
 const NB_STATIC = "/usr/lib/python3/dist-packages/notebook/static/components";
 const CDN_FILES = [
-  { url: /^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/require\.js\/[^/]+\/require\.min\.js/, dir: path.join(NB_STATIC, "requirejs"), file: "require.js" },
+  {
+    url: /^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/require\.js\/[^/]+\/require\.min\.js/,
+    dir: path.join(NB_STATIC, "requirejs"),
+    file: "require.js",
+  },
   { url: /^https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/mathjax\/[^/]+\/(.*?)(\?.*)?$/, dir: path.join(NB_STATIC, "MathJax") },
 ];
 
@@ -162,14 +172,15 @@ async function plotsOnPage(page, timeout = 60_000) {
     PLOT_CLASS,
     { timeout },
   );
-  return page.evaluate((cls) =>
-    [...document.querySelectorAll(`.${cls}`)].map((p) => ({
-      svgs: p.querySelectorAll(".main-svg").length,
-      // scatter and bar traces are <g class="trace">; a heatmap is drawn as <g class="hm">
-      traces: p.querySelectorAll(".cartesianlayer g.trace, .cartesianlayer g.hm").length,
-      title: (p.querySelector(".gtitle") || {}).textContent || "",
-      width: p.getBoundingClientRect().width,
-    })),
+  return page.evaluate(
+    (cls) =>
+      [...document.querySelectorAll(`.${cls}`)].map((p) => ({
+        svgs: p.querySelectorAll(".main-svg").length,
+        // scatter and bar traces are <g class="trace">; a heatmap is drawn as <g class="hm">
+        traces: p.querySelectorAll(".cartesianlayer g.trace, .cartesianlayer g.hm").length,
+        title: (p.querySelector(".gtitle") || {}).textContent || "",
+        width: p.getBoundingClientRect().width,
+      })),
     PLOT_CLASS,
   );
 }
@@ -205,7 +216,12 @@ async function screenshot(page, name) {
 async function openNotebook(page, server) {
   await page.goto(`${server.base}/notebooks/${NOTEBOOK}?token=${server.token}`);
   await page.waitForFunction(
-    () => window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected(),
+    () =>
+      window.Jupyter &&
+      Jupyter.notebook &&
+      Jupyter.notebook._fully_loaded &&
+      Jupyter.notebook.kernel &&
+      Jupyter.notebook.kernel.is_connected(),
     undefined,
     { timeout: 60_000 },
   );
@@ -234,18 +250,23 @@ async function runAllThroughUi(page) {
     undefined,
     { timeout: RUN_TIMEOUT_MS, polling: 250 },
   );
-  return page.evaluate((libraryClass) => ({
-    errors: document.querySelectorAll(".output_error").length,
-    stderr: document.querySelectorAll(".output_stderr").length,
-    libraries: document.querySelectorAll(`.${libraryClass}`).length,
-    boardDraws: window.boardDraws,
-    boardStatuses: document.querySelectorAll(".rnnlab-board-status").length,
-  }), PLOTLY_LIBRARY_CLASS);
+  return page.evaluate(
+    (libraryClass) => ({
+      errors: document.querySelectorAll(".output_error").length,
+      stderr: document.querySelectorAll(".output_stderr").length,
+      libraries: document.querySelectorAll(`.${libraryClass}`).length,
+      boardDraws: window.boardDraws,
+      boardStatuses: document.querySelectorAll(".rnnlab-board-status").length,
+    }),
+    PLOTLY_LIBRARY_CLASS,
+  );
 }
 
 async function saveThroughUi(page, file) {
   const before = fs.statSync(file).mtimeMs;
-  const saved = page.waitForResponse((r) => r.url().includes(`/api/contents/${NOTEBOOK}`) && r.request().method() === "PUT", { timeout: 60_000 });
+  const saved = page.waitForResponse((r) => r.url().includes(`/api/contents/${NOTEBOOK}`) && r.request().method() === "PUT", {
+    timeout: 60_000,
+  });
   await page.click("#filelink");
   await page.click("#save_checkpoint > a");
   const response = await saved;
@@ -323,7 +344,9 @@ async function main() {
     check("saved .ipynb: the plotly.js bundle is embedded exactly once", copies === 1, `${copies} copies`);
     check("saved .ipynb: one plotly output per plot", plotOutputs === EXPECTED_TRACES.length, `${plotOutputs}`);
     // The JSON views (what JupyterLab's plotly extension and VS Code draw) must be valid plotly figures.
-    const figures = outputs.filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]).map((o) => o.data["application/vnd.plotly.v1+json"]);
+    const figures = outputs
+      .filter((o) => o.data && o.data["application/vnd.plotly.v1+json"])
+      .map((o) => o.data["application/vnd.plotly.v1+json"]);
     const invalid = await page.evaluate(
       (figs) => figs.flatMap((f, i) => (window.Plotly.validate(f.data, f.layout) || []).map((e) => `plot ${i}: ${e.msg}`)),
       figures,
@@ -352,7 +375,14 @@ async function main() {
     check("browser test ran to the end", false, err.stack || String(err));
     if (page) {
       const state = await page
-        .evaluate(() => (window.Jupyter && Jupyter.notebook ? Jupyter.notebook.get_cells().map((c) => c.input_prompt_number ?? "-").join(" ") : "no notebook"))
+        .evaluate(() =>
+          window.Jupyter && Jupyter.notebook
+            ? Jupyter.notebook
+                .get_cells()
+                .map((c) => c.input_prompt_number ?? "-")
+                .join(" ")
+            : "no notebook",
+        )
         .catch((e) => String(e));
       console.log(`     cell prompts at failure: ${state}`);
       await page.screenshot({ path: path.join(SHOTS, "failure.png") }).catch(() => {});
