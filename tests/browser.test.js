@@ -12,6 +12,7 @@
 // Screenshots of each stage go to artifacts/screenshots/. The server is stopped in a finally.
 // Output ends with "N passed, N failed" like every suite of scripts/test.js.
 "use strict";
+/* global window, document, MutationObserver, Jupyter -- used in the page.evaluate() callbacks, which run in Chromium */
 const { spawn, spawnSync } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
