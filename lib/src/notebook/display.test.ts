@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 // zeromq must be loaded before the display module, as it is inside a tslab kernel.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here, in this order, not hoisted
 const zmq = require("zeromq") as {
   Publisher: new () => ZSocket;
   Subscriber: new () => ZSocket & { subscribe(): void; connect(a: string): void } & AsyncIterable<unknown>;

@@ -22,6 +22,7 @@ type Writer = (msg: DisplayMessage, update: boolean) => void;
 function writer(): Writer | null {
   try {
     // Present only inside a running tslab kernel, where it is set while a cell executes.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: tslab is only there in a kernel
     const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: Writer | null };
     return jupyter.lastWriteDisplayData ?? null;
   } catch {

@@ -96,6 +96,7 @@ export function queueKernelSends(): string[] {
   try {
     const id = require.resolve("zeromq");
     if (!require.cache[id]) return []; // not inside a tslab kernel
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the copy the kernel has already loaded
     return queueZeromqSends(require(id) as ZeromqModule);
   } catch {
     return [];

@@ -79,6 +79,7 @@ test("the board's figure has one curve per metric, perplexity on the right axis,
 });
 
 test("in a notebook the board redraws one status and one plot in place, at most 2 times a second", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's module object, patched by the test
   const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
   const sent: { data: MimeBundle; id?: string; update: boolean }[] = [];
   const saved = jupyter.lastWriteDisplayData;

@@ -15,6 +15,7 @@ interface Sent {
 
 /** Runs `body` with a fake tslab display writer installed, returning what was displayed. */
 function withFakeNotebook(body: () => void): Sent[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- tslab's module object, patched by the test
   const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
   const sent: Sent[] = [];
   const saved = jupyter.lastWriteDisplayData;

@@ -45,6 +45,7 @@ const sessionTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 /** The version of plotly.js the plots are drawn with. */
 export function plotlyVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- read on demand, outside rootDir
   return (require("plotly.js-dist/package.json") as { version: string }).version;
 }
 
