@@ -1,13 +1,14 @@
-// `npm test`: builds the lib, then runs every suite and prints one summary.
+// `npm test`: runs every suite (building the lib first when a suite needs it) and prints one summary.
 //
 //   npm test                     # all suites
 //   npm test -- unit notebooks   # only these suites
 //   npm test -- notebooks notebooks/00-getting-started.ipynb   # one notebook
 //
-// Suites: unit (node's test runner on lib/dist/**/*.test.js), notebooks (each notebook run twice in
-// real Jupyter), server (`npm start` answers on 127.0.0.1 and its kernel imports rnnlab), and
-// browser (plots render in Chromium; added with the plotting lesson). Training in notebooks is
-// shortened with RNNLAB_QUICK=1, which the lib's training code reads.
+// Suites: lint (scripts/lint.js: dependency-cruiser, eslint, prettier; runs first, on the sources),
+// unit (node's test runner on lib/dist/**/*.test.js), notebooks (each notebook run twice in real
+// Jupyter), server (`npm start` answers on 127.0.0.1 and its kernel imports rnnlab), and browser
+// (plots render in Chromium; added with the plotting lesson). Training in notebooks is shortened
+// with RNNLAB_QUICK=1, which the lib's training code reads.
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -35,6 +36,7 @@ function jupyterPython() {
 
 /** Each suite returns the command to run; its output must end with "N passed, N failed". */
 const SUITES = {
+  lint: () => ({ cmd: process.execPath, args: [path.join(ROOT, "scripts", "lint.js")] }),
   unit: () => {
     const files = testFiles(path.join(ROOT, "lib", "dist"));
     return {
@@ -59,6 +61,9 @@ const SUITES = {
   browser: () => ({ cmd: process.execPath, args: [path.join(ROOT, "tests", "browser.test.js")] }),
 };
 
+/** Suites that run on the sources, so they need no `npm run build` first. */
+const NEEDS_NO_BUILD = new Set(["lint"]);
+
 function lastCount(output) {
   const m = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
@@ -71,16 +76,21 @@ function main() {
   const names = chosen.length ? chosen : Object.keys(SUITES);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 
-  const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
-  if (build.status !== 0) {
-    console.error("test: building lib/ failed; see the TypeScript errors above.");
-    console.log("test: 0 passed, 1 failed");
-    process.exit(1);
-  }
-
   const env = { ...process.env, RNNLAB_QUICK: process.env.RNNLAB_QUICK || "1" };
   const results = [];
+  let built = false;
   for (const name of names) {
+    if (!built && !NEEDS_NO_BUILD.has(name)) {
+      const t0 = Date.now();
+      console.log("\n=== build ===");
+      const build = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+      if (build.status !== 0) {
+        console.error("test: building lib/ failed; see the TypeScript errors above. The remaining suites were not run.");
+        results.push({ name: "build", passed: 0, failed: 1, seconds: (Date.now() - t0) / 1000, note: "tsc failed" });
+        break;
+      }
+      built = true;
+    }
     const t0 = Date.now();
     console.log(`\n=== ${name} ===`);
     let passed = 0,
