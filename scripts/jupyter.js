@@ -1,4 +1,5 @@
-// Finding Jupyter and the course's kernelspec. Shared by install-kernel.js, start.js and test.js.
+// Finding Jupyter, Chromium and the course's kernelspec. Shared by install-kernel.js, start.js, test.js,
+// tests/browser.test.js and .ci/run, so they all name the same Debian packages.
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -7,7 +8,13 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const KERNEL_NAME = "rnnlab";
-const DEBIAN_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"];
+/** Debian's Jupyter: needed by `npm start` and by the notebooks, server and browser suites of `npm test`. */
+const JUPYTER_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"];
+/** Debian's Chromium (/usr/bin/chromium): needed only by `npm test`'s browser suite. */
+const CHROMIUM_PACKAGES = ["chromium"];
+/** Every system package the course uses (`npm start` installs them as root on Debian; .ci/run reads this list). */
+const SYSTEM_PACKAGES = [...JUPYTER_PACKAGES, ...CHROMIUM_PACKAGES];
+const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 
 /**
  * Pythons to try, in order. /usr/bin/python3 comes before the one on PATH because on Debian the
@@ -44,13 +51,49 @@ function kernelDir() {
   return path.join(jupyterDataDir(), "kernels", KERNEL_NAME);
 }
 
+function isDebian() {
+  return fs.existsSync("/etc/debian_version");
+}
+
+/** `apt-get install -y <packages>`, with sudo unless this process is root. */
+function aptInstallCommand(packages) {
+  const sudo = process.getuid && process.getuid() === 0 ? "" : "sudo ";
+  return `${sudo}apt-get install -y ${packages.join(" ")}`;
+}
+
 /** The exact command that installs Jupyter on this machine, for messages. */
 function installCommand() {
-  if (fs.existsSync("/etc/debian_version")) {
-    const sudo = process.getuid && process.getuid() === 0 ? "" : "sudo ";
-    return `${sudo}apt-get install -y ${DEBIAN_PACKAGES.join(" ")}`;
-  }
+  if (isDebian()) return aptInstallCommand(JUPYTER_PACKAGES);
   return "python3 -m pip install notebook nbconvert nbclient";
 }
 
-module.exports = { ROOT, KERNEL_NAME, DEBIAN_PACKAGES, findPython, jupyterDataDir, kernelDir, installCommand };
+/** The Chromium the browser suite drives: RNNLAB_CHROMIUM, or Debian's /usr/bin/chromium. */
+function chromiumPath() {
+  return process.env.RNNLAB_CHROMIUM || DEFAULT_CHROMIUM;
+}
+
+/** Null when Chromium is there; otherwise one line that says what is missing and the exact command that fixes it. */
+function chromiumMissing() {
+  const exe = chromiumPath();
+  if (fs.existsSync(exe)) return null;
+  if (process.env.RNNLAB_CHROMIUM) {
+    return `Chromium is not at RNNLAB_CHROMIUM=${exe}. Point RNNLAB_CHROMIUM at a Chromium, or unset it to use ${DEFAULT_CHROMIUM}.`;
+  }
+  const fix = isDebian() ? aptInstallCommand(CHROMIUM_PACKAGES) : "install Chromium, then set RNNLAB_CHROMIUM=/path/to/chromium";
+  return `Chromium is not installed (${exe} is missing); npm test's browser suite needs it. Install it: ${fix}`;
+}
+
+module.exports = {
+  ROOT,
+  KERNEL_NAME,
+  JUPYTER_PACKAGES,
+  CHROMIUM_PACKAGES,
+  SYSTEM_PACKAGES,
+  findPython,
+  jupyterDataDir,
+  kernelDir,
+  installCommand,
+  aptInstallCommand,
+  chromiumPath,
+  chromiumMissing,
+};

@@ -5,13 +5,15 @@
 //
 // If Jupyter is missing it is installed from Debian's packages when that is possible (root on
 // Debian/Ubuntu); anywhere else the exact command to run is printed and the script exits 1.
+// Chromium (only `npm test`'s browser suite needs it) is installed the same way, in the same
+// apt-get run; where it cannot be, its command is printed as a warning and the notebooks are served.
 "use strict";
 const { spawn, spawnSync } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
 const net = require("net");
 const path = require("path");
-const { ROOT, DEBIAN_PACKAGES, findPython, installCommand } = require("./jupyter");
+const { ROOT, JUPYTER_PACKAGES, CHROMIUM_PACKAGES, findPython, installCommand, chromiumMissing } = require("./jupyter");
 const { install: installKernel } = require("./install-kernel");
 
 function fail(paragraph) {
@@ -24,25 +26,60 @@ function isRootOnDebian() {
   return root && fs.existsSync("/etc/debian_version") && fs.existsSync("/usr/bin/apt-get");
 }
 
-function ensureJupyter() {
+function warn(paragraph) {
+  console.warn(`\nrnnlab: ${paragraph}\n`);
+}
+
+function apt(args) {
+  const r = spawnSync("apt-get", args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  return r.status === 0 ? null : `\`apt-get ${args.join(" ")}\` failed (exit ${r.status ?? r.signal ?? r.error?.message})`;
+}
+
+/**
+ * Makes sure Jupyter (needed to serve) and Chromium (needed only by `npm test`'s browser suite) are
+ * installed: as root on Debian with one `apt-get update` and an `apt-get install -y` for each that is
+ * missing. Without Jupyter this exits; without Chromium it only warns. Returns Jupyter's Python.
+ */
+function ensureSystemPackages() {
   let py = findPython(["notebook"]);
-  if (py) return py;
-  if (!isRootOnDebian()) {
+  const noChromium = chromiumMissing();
+  // apt-get can only provide Debian's /usr/bin/chromium, not a Chromium chosen with RNNLAB_CHROMIUM.
+  const aptChromium = Boolean(noChromium) && !process.env.RNNLAB_CHROMIUM && isRootOnDebian();
+  if (noChromium && !aptChromium) warn(`${noChromium}\nThe notebooks are served without it.`);
+  if (!py && !isRootOnDebian()) {
     fail(
       `Jupyter Notebook is not installed (no Python with the \`notebook\` module was found; ` +
         `/usr/bin/python3 is tried before the python3 on PATH). Install it, then run \`npm start\` again:\n\n    ${installCommand()}\n\n` +
         `If Jupyter lives in another Python, point rnnlab at it: RNNLAB_PYTHON=/path/to/python npm start`,
     );
   }
-  console.log(`rnnlab: Jupyter is not installed. Installing Debian's ${DEBIAN_PACKAGES.join(", ")} with apt-get (you are root)...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update"], ["install", "-y", ...DEBIAN_PACKAGES]]) {
-    const r = spawnSync("apt-get", args, { stdio: "inherit", env });
-    if (r.status !== 0) fail(`\`apt-get ${args.join(" ")}\` failed (exit ${r.status}). Fix apt, then run \`npm start\` again.`);
+  if (py && !aptChromium) return py;
+
+  if (!py) {
+    console.log(`rnnlab: Jupyter is not installed. Installing Debian's ${JUPYTER_PACKAGES.join(", ")} with apt-get (you are root)...`);
   }
-  py = findPython(["notebook"]);
-  if (!py)
-    fail(`Jupyter was installed but /usr/bin/python3 still cannot import it. Run \`${installCommand()}\` by hand and look at its errors.`);
+  if (aptChromium) {
+    console.log(
+      `rnnlab: Chromium (for npm test's browser checks) is not installed. Installing Debian's ${CHROMIUM_PACKAGES.join(", ")} with apt-get (you are root)...`,
+    );
+  }
+  const updateFailed = apt(["update"]);
+  if (updateFailed && !py) fail(`${updateFailed}. Fix apt, then run \`npm start\` again.`);
+  if (!py) {
+    const failed = apt(["install", "-y", ...JUPYTER_PACKAGES]);
+    if (failed) fail(`${failed}. Fix apt, then run \`npm start\` again.`);
+    py = findPython(["notebook"]);
+    if (!py)
+      fail(
+        `Jupyter was installed but /usr/bin/python3 still cannot import it. Run \`${installCommand()}\` by hand and look at its errors.`,
+      );
+  }
+  if (aptChromium) {
+    const failed = updateFailed || apt(["install", "-y", ...CHROMIUM_PACKAGES]);
+    const still = chromiumMissing();
+    if (still)
+      warn(`${failed ? `${failed}. ` : ""}${still}\nThe notebooks are served without it; only the browser suite of npm test needs it.`);
+  }
   return py;
 }
 
@@ -88,7 +125,7 @@ async function choosePort(wanted) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const py = ensureJupyter();
+  const py = ensureSystemPackages();
   if (!fs.existsSync(path.join(ROOT, "lib", "dist", "index.js"))) {
     console.log("rnnlab: building the lib (npm run build)...");
     const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });

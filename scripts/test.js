@@ -13,7 +13,7 @@
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { ROOT, findPython, installCommand } = require("./jupyter");
+const { ROOT, findPython, installCommand, chromiumMissing } = require("./jupyter");
 
 const ARTIFACTS = path.join(ROOT, "artifacts");
 
@@ -58,7 +58,11 @@ const SUITES = {
   },
   notebooks: (extra) => ({ cmd: jupyterPython(), args: [path.join(ROOT, "tests", "run_notebooks.py"), ...extra] }),
   server: () => ({ cmd: jupyterPython(), args: [path.join(ROOT, "tests", "server_smoke.py")] }),
-  browser: () => ({ cmd: process.execPath, args: [path.join(ROOT, "tests", "browser.test.js")] }),
+  browser: () => {
+    const noChromium = chromiumMissing();
+    if (noChromium) throw new Error(noChromium);
+    return { cmd: process.execPath, args: [path.join(ROOT, "tests", "browser.test.js")] };
+  },
 };
 
 /** Suites that run on the sources, so they need no `npm run build` first. */

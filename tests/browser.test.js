@@ -19,13 +19,13 @@ const fs = require("fs");
 const net = require("net");
 const path = require("path");
 const { chromium } = require("playwright-core");
-const { ROOT, findPython } = require("../scripts/jupyter");
+const { ROOT, findPython, installCommand, chromiumPath, chromiumMissing } = require("../scripts/jupyter");
 const { PLOT_CLASS, PLOTLY_BUNDLE_MARKER, PLOTLY_LIBRARY_CLASS } = require("../lib/dist/plot/show");
 
 const NOTEBOOK = "00b-plots.ipynb";
 const WORK = path.join(ROOT, "artifacts", "browser"); // inside the repo so the kernel finds node_modules/rnnlab
 const SHOTS = path.join(ROOT, "artifacts", "screenshots");
-const CHROMIUM = process.env.RNNLAB_CHROMIUM || "/usr/bin/chromium";
+const CHROMIUM = chromiumPath(); // RNNLAB_CHROMIUM, or Debian's /usr/bin/chromium
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -277,8 +277,9 @@ async function saveThroughUi(page, file) {
 async function main() {
   const t0 = Date.now();
   const py = findPython(["notebook", "nbconvert"]);
-  if (!py) throw new Error("Jupyter Notebook and nbconvert are not installed; see README.md (Requirements).");
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium`);
+  if (!py) throw new Error(`Jupyter Notebook and nbconvert are not installed. Install them: ${installCommand()}`);
+  const noChromium = chromiumMissing();
+  if (noChromium) throw new Error(noChromium);
   fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(WORK, { recursive: true });
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -399,4 +400,8 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main();
+main().catch((err) => {
+  console.error(`browser: ${err.message}`);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+});
