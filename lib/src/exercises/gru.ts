@@ -1,0 +1,109 @@
+/**
+ * Exercises of notebook 03: counting a GRU's parameters, its last equation by hand, and an update-gate
+ * bias that makes it remember.
+ * @see notebooks/03-gru.ipynb
+ */
+import * as tf from "@tensorflow/tfjs";
+import { GRUScratch } from "../rnn/gru";
+import { ExerciseBook, ExerciseMap, Feedback, correct, functionExercise, unanswered, valueExercise, wrong } from "./exercise";
+import { asNumber, fmt, isFeedback, judgeParameterCount, randomOneHot, tensorGap, tidyFeedback } from "./feedback";
+
+/** Exercise 1: the parameters of a GRU with `numInputs = 5` and `numHiddens = 4`. */
+export function gruParamCount(): number {
+  return 3 * (5 * 4 + 4 * 4 + 4); // reset gate, update gate, candidate: each W_x· [5, 4], W_h· [4, 4], b· [4]
+}
+
+/** The answer of exercise 2: the GRU's new state written with tfjs ops (`undefined` while not written). */
+export type GRUNewStateFunction = (Hprev: tf.Tensor2D, Z: tf.Tensor2D, H_tilde: tf.Tensor2D) => tf.Tensor | undefined;
+
+/** Exercise 2: the new state `H_t = Z_t ⊙ H_{t-1} + (1 − Z_t) ⊙ H̃_t`. */
+export function gruNewState(Hprev: tf.Tensor2D, Z: tf.Tensor2D, H_tilde: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.mul(Z, Hprev), tf.mul(tf.sub(1, Z), H_tilde)); // where Z ≈ 1 the old state is kept
+}
+
+function checkNewState(newState: GRUNewStateFunction): Feedback {
+  return tidyFeedback(() => {
+    const Hprev = tf.randomUniform([3, 4], -1, 1, "float32", 3) as tf.Tensor2D;
+    const Z = tf.randomUniform([3, 4], 0, 1, "float32", 4) as tf.Tensor2D;
+    const H_tilde = tf.randomUniform([3, 4], -1, 1, "float32", 5) as tf.Tensor2D;
+    const mine = newState(Hprev, Z, H_tilde);
+    if (mine === undefined) return unanswered("Your function returns undefined: write its body and run the cell again.");
+    const gap = tensorGap(mine, gruNewState(Hprev, Z, H_tilde), "H_t, [batchSize, numHiddens],");
+    if (isFeedback(gap)) return gap;
+    if (gap < 1e-6) return correct("your new state matches the GRU's equation on random values");
+    const swapped = tensorGap(mine, gruNewState(H_tilde, Z, Hprev), "");
+    if (!isFeedback(swapped) && swapped < 1e-6)
+      return wrong("where Z ≈ 1 your state follows H̃_t instead of keeping H_{t−1}: Z and 1 − Z are swapped");
+    return wrong(`it differs from the GRU's new state by up to ${fmt(gap)}`);
+  });
+}
+
+/** How far the state of a random GRU (8 units) moves over 50 random characters when every entry of `b_z` is `bias`. */
+export function gruStateDrift(bias: number): number {
+  const gru = new GRUScratch({ numInputs: 28, numHiddens: 8, sigma: 0.5, seed: 3 });
+  try {
+    return tf.tidy(() => {
+      gru.b_z.assign(tf.fill([8], bias));
+      const H0 = tf.fill([1, 8], 0.5) as tf.Tensor2D;
+      const [, [H]] = gru.forward(randomOneHot(50, 28, 7), [H0]);
+      return tf.max(tf.abs(tf.sub(H, H0))).dataSync()[0];
+    });
+  } finally {
+    gru.dispose();
+  }
+}
+
+/** Exercise 3: an update-gate bias that makes the GRU keep its state. */
+export function rememberingUpdateBias(): number {
+  return 10; // Z = σ(… + 10) ≈ 0.99995: H_t ≈ H_{t−1} at every step
+}
+
+function checkUpdateBias(answer: number): Feedback {
+  const bias = asNumber(answer);
+  if (isFeedback(bias)) return bias;
+  const drift = gruStateDrift(bias);
+  if (drift < 0.05) return correct(`the state moved by only ${fmt(drift)}: Z ≈ 1 copies it from step to step`);
+  return wrong(`with that bias the state still moves by ${fmt(drift)} over the 50 characters (it must stay under 0.05)`);
+}
+
+/** The exercises of notebook 03-gru. */
+export const GRU_EXERCISES = {
+  notebook: "03-gru",
+  file: "exercises/gru.ts",
+  exercises: {
+    1: valueExercise<number>({
+      title: "parameters of the small GRU",
+      hint: "Each of the reset gate, the update gate and the candidate state has its own W_x· [5, 4], W_h· [4, 4] and b· [4].",
+      explanation: "Three sets of (d·h + h·h + h): a GRU has three times the parameters of a vanilla RNN of the same size.",
+      solution: gruParamCount,
+      mistake: () => 2 * (5 * 4 + 4 * 4 + 4),
+      check: (answer) =>
+        judgeParameterCount(
+          answer,
+          [
+            ["W_x·", 5 * 4],
+            ["W_h·", 4 * 4],
+            ["b·", 4],
+          ],
+          3,
+          "3 · (d·h + h·h + h) = 120 numbers: two gates and the candidate",
+        ),
+    }),
+    2: functionExercise<GRUNewStateFunction>({
+      title: "the GRU's new state",
+      hint: "Two products with tf.mul, one of them with (1 − Z) = tf.sub(1, Z), added with tf.add. Which of H_{t−1} and H̃_t should Z ≈ 1 keep?",
+      explanation: "The update gate interpolates between the old state and the candidate; GRUScratch.newState is this line.",
+      solution: gruNewState,
+      mistake: (Hprev, Z, H_tilde) => tf.add(tf.mul(Z, H_tilde), tf.mul(tf.sub(1, Z), Hprev)),
+      check: checkNewState,
+    }),
+    3: valueExercise<number>({
+      title: "a GRU that remembers",
+      hint: "The state is kept where Z_t ≈ 1, and Z_t = σ(… + b_z). How large must b_z be for σ to be almost 1 whatever the rest adds?",
+      explanation: "σ(10) ≈ 0.99995, so each step keeps 99.995 % of the old state: the gradient through the state survives too.",
+      solution: rememberingUpdateBias,
+      mistake: () => -10,
+      check: checkUpdateBias,
+    }),
+  },
+} satisfies ExerciseBook<ExerciseMap>;
