@@ -1,0 +1,8 @@
+// Barrel of lib/src/exercises: only what a notebook needs to check its exercises.
+export { exercises } from "./notebooks";
+export type { NotebookExercises, NotebookWithExercises } from "./notebooks";
+export type { ExerciseOptions, ExerciseSet, Feedback, Verdict } from "./exercise";
+export type { RNNStepFunction } from "./rnn";
+export type { GRUNewStateFunction } from "./gru";
+export type { LSTMBiases, LSTMHiddenFunction } from "./lstm";
+export type { EasierNames } from "./dinosaur-names";
