@@ -2,30 +2,31 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Vocab } from "../data/vocab";
-import type { LanguageModel } from "../rnn/rnn-lm";
-import { generationTable, sampleNames, sampleWithSuffix, unitColoredText } from "./generate";
+import { RNNLMScratch } from "../rnn/rnn-lm";
+import { RNNScratch } from "../rnn/rnn";
+import { generationTable, sampleNames, sampleNamesWithSuffix, unitColoredText } from "./generate";
 import { buildNameLM } from "./modern";
 import { splitNames } from "./split";
 
 // <eos> = 0, a = 1, b = 2, c = 3
 const vocab = Vocab.build(["a", "b", "c"], { reserved: ["<eos>"] });
 
-/** A fake model with no memory: after token i it (almost surely) produces `next[i]`. */
-function chainModel(next: readonly number[]): LanguageModel {
+/**
+ * A real language model set by hand, with no memory: after token i it (almost surely) produces `next[i]`.
+ * An RNN with `W_xh = 10·I`, `W_hh = 0`, so `H_t ≈ onehot(x_t)`, and `W_hq` row i = 50·onehot(next[i]).
+ */
+function chainModel(next: readonly number[]): RNNLMScratch {
   const V = next.length;
-  const M = tf.tidy(() => tf.mul(tf.oneHot(tf.tensor1d(next as number[], "int32"), V), 50)); // [V, V] logits
-  return {
-    vocabSize: V,
-    initState: (b) => [tf.zeros([b, 1])],
-    forward: (X) => tf.tidy(() => {
-      const [T, B] = X.shape;
-      const logits = tf.reshape(tf.matMul(tf.reshape(X, [T * B, V]), M), [T, B, V]) as tf.Tensor3D;
-      return [logits, [tf.zeros([B, 1])]];
-    }),
-    loss: () => tf.scalar(0),
-    trainableVariables: () => [],
-    dispose: () => M.dispose(),
-  };
+  const model = new RNNLMScratch({ block: new RNNScratch({ numInputs: V, numHiddens: V }), vocabSize: V });
+  const rnn = model.block as RNNScratch;
+  tf.tidy(() => {
+    rnn.W_xh.assign(tf.mul(tf.eye(V), 10));
+    rnn.W_hh.assign(tf.zeros([V, V]));
+    rnn.b_h.assign(tf.zeros([V]));
+    model.W_hq.assign(tf.mul(tf.oneHot(tf.tensor1d(next as number[], "int32"), V), 50)); // [V, V] logits
+    model.b_q.assign(tf.zeros([V]));
+  });
+  return model;
 }
 
 test("sampleNames stops at <eos>: start → a → b → c → <eos> gives 'abc'", () => {
@@ -52,14 +53,14 @@ test("sampleNames stops at the length limit when <eos> never comes", () => {
   }
 });
 
-test("sampleWithSuffix attaches the suffix only where the model expects it to follow", () => {
+test("sampleNamesWithSuffix attaches the suffix only where the model expects it to follow", () => {
   const model = chainModel([1, 2, 3, 1]); // a → b → c → a …: "c<eos>" is likely only right after a "b"
   try {
-    const short = sampleWithSuffix(model, vocab, "c", { count: 4, method: { kind: "temperature", temperature: 1 }, maxStem: 3 });
+    const short = sampleNamesWithSuffix(model, vocab, "c", { count: 4, method: { kind: "temperature", temperature: 1 }, maxStem: 3 });
     assert.deepEqual(short, ["abc", "abc", "abc", "abc"]);
-    const long = sampleWithSuffix(model, vocab, "c", { count: 8, method: { kind: "temperature", temperature: 1 }, maxStem: 5 });
+    const long = sampleNamesWithSuffix(model, vocab, "c", { count: 8, method: { kind: "temperature", temperature: 1 }, maxStem: 5 });
     for (const n of long) assert.ok(n === "abc" || n === "abcabc", n);
-    assert.throws(() => sampleWithSuffix(model, vocab, "", { count: 1, method: { kind: "greedy" } }), /suffix is empty/);
+    assert.throws(() => sampleNamesWithSuffix(model, vocab, "", { count: 1, method: { kind: "greedy" } }), /suffix is empty/);
   } finally {
     model.dispose();
   }

@@ -2,7 +2,9 @@ import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../backend";
-import { RNN, RNNScratch, copyRNNWeights } from "./rnn";
+import { RNN, RNNScratch } from "./rnn";
+import { copyWeights } from "./blocks";
+import { GRUScratch } from "./gru";
 import { mat, rnnBackward, rnnForward, Mat, RnnStepParams } from "./rnn-step";
 import { maxAbsDiff } from "../testing/fixtures";
 
@@ -47,17 +49,21 @@ test("scratch and concise RNN agree on copied weights (max abs diff ≤ 1e-5), b
     return d;
   };
   assert.ok(run() > 1e-2, "before copying, the two blocks differ");
-  copyRNNWeights(scratch, concise);
+  copyWeights(scratch, concise);
   const d1 = run();
   assert.ok(d1 <= 1e-5, `scratch → concise: max abs diff ${d1}`);
   const other = new RNN({ numInputs: 6, numHiddens: 8, seed: 11 });
-  copyRNNWeights(other, scratch);
-  copyRNNWeights(other, concise);
+  copyWeights(other, scratch);
+  copyWeights(other, concise);
   const d2 = run();
   assert.ok(d2 <= 1e-5, `concise → scratch: max abs diff ${d2}`);
-  assert.throws(() => copyRNNWeights(scratch, new RNNScratch({ numInputs: 6, numHiddens: 9 })), /sizes differ/);
+  const wider = new RNNScratch({ numInputs: 6, numHiddens: 9 });
+  const gru = new GRUScratch({ numInputs: 6, numHiddens: 8 });
+  assert.throws(() => copyWeights(scratch, wider), /cannot be copied into .*Build both of the same kind and sizes/);
+  assert.throws(() => copyWeights(scratch, gru), /a rnn block .* cannot be copied into a gru block/);
+  assert.ok(run() <= 1e-5, "a refused copy leaves the weights alone");
   tf.dispose([X, ...H0]);
-  [scratch, concise, other].forEach((b) => b.dispose());
+  [scratch, concise, other, wider, gru].forEach((b) => b.dispose());
 });
 
 /** tfjs [rows, cols] → plain Mat transposed (the step-by-step code keeps one column per example). */
@@ -124,5 +130,6 @@ test("building the same block twice (a rerun cell) never clashes on variable nam
   const names = blocks.flatMap((b) => b.trainableVariables().map((v) => v.name));
   assert.equal(new Set(names).size, names.length, `duplicate variable names: ${names.join(", ")}`);
   assert.equal(maxAbsDiff(a.W_hh, b.W_hh), 0, "the same seed gives the same weights");
+  blocks[2].trainableVariables().forEach((v, i) => assert.equal(maxAbsDiff(v, blocks[3].trainableVariables()[i]), 0, "concise blocks too"));
   blocks.forEach((b) => b.dispose());
 });

@@ -5,8 +5,14 @@ import { setupBackend } from "../backend";
 import { Vocab } from "../data/vocab";
 import { GRU, GRUScratch } from "./gru";
 import { LSTM, LSTMScratch } from "./lstm";
-import { RNNScratch } from "./rnn";
-import { GateTrace, gateColoredText, gateHeatmap, gateMatrix, gateMeansAt, mostActiveUnit, stateGradientNorms, traceGates, traceGatesOnText } from "./inspect";
+import { RNN, RNNScratch } from "./rnn";
+import { FusedRecurrentBlock } from "./fused";
+import { copyWeights } from "./blocks";
+import { RNNLMScratch } from "./rnn-lm";
+import type { RecurrentBlock } from "./recurrent";
+import { GateTrace, gateMatrix, gateMeansAt, mostActiveUnit, traceGates, traceGatesOnText } from "./trace";
+import { stateGradientNorms } from "./grad-flow";
+import { gateColoredText, gateHeatmap } from "../plot/gates";
 
 before(async () => {
   await setupBackend();
@@ -39,7 +45,7 @@ function maxDiff(rows: number[][], t: tf.Tensor): number {
 test("GRU trace: documented shapes, gates in [0, 1], tanh values in [-1, 1], H equal to forward's outputs", () => {
   const gru = new GRUScratch({ numInputs: vocab.size, numHiddens: 7, sigma: 1, seed: 2 });
   const trace = traceGatesOnText(gru, TEXT, vocab);
-  assert.equal(trace.cell, "GRU");
+  assert.equal(trace.cell, "gru");
   assert.deepEqual(trace.gates.map((g) => g.name), ["R", "Z", "H_tilde", "H"]);
   assert.deepEqual(trace.labels, [...TEXT]);
   assert.equal(trace.numSteps, TEXT.length);
@@ -58,7 +64,7 @@ test("GRU trace: documented shapes, gates in [0, 1], tanh values in [-1, 1], H e
 test("LSTM trace: documented shapes and ranges; H and the final C equal forward's", () => {
   const lstm = new LSTMScratch({ numInputs: vocab.size, numHiddens: 5, sigma: 1, seed: 4 });
   const trace = traceGatesOnText(lstm, TEXT, vocab);
-  assert.equal(trace.cell, "LSTM");
+  assert.equal(trace.cell, "lstm");
   assert.deepEqual(trace.gates.map((g) => g.name), ["I", "F", "O", "C_tilde", "C", "H"]);
   assertInRange(trace);
   tf.tidy(() => {
@@ -75,23 +81,84 @@ test("LSTM trace: documented shapes and ranges; H and the final C equal forward'
   lstm.dispose();
 });
 
-test("concise cells and language-model wrappers are traced through a scratch copy, leaking nothing", () => {
+/** Largest |a - b| between two traces' values of `gates`. */
+function traceDiff(a: GateTrace, b: GateTrace, gates: readonly string[]): number {
+  return Math.max(...gates.flatMap((g) => a.values[g].flatMap((row, t) => row.map((v, u) => Math.abs(v - b.values[g][t][u])))));
+}
+
+test("concise and fused cells and language-model wrappers are traced through a scratch copy, leaking nothing", () => {
   const concise = new GRU({ numInputs: vocab.size, numHiddens: 6, seed: 3 });
-  const scratch = GRUScratch.fromConcise(concise);
+  const scratch = new GRUScratch({ numInputs: vocab.size, numHiddens: 6 });
+  copyWeights(concise, scratch);
+  const fused = new FusedRecurrentBlock({ kind: "gru", numInputs: vocab.size, numHiddens: 6 });
+  copyWeights(concise, fused);
   const lstm = new LSTM({ numInputs: vocab.size, numHiddens: 4, seed: 5 });
   const before = tf.memory().numTensors;
   const a = traceGatesOnText(concise, TEXT, vocab);
   const b = traceGatesOnText({ block: scratch }, TEXT, vocab);
+  const f = traceGatesOnText(fused, TEXT, vocab);
   const c = traceGatesOnText({ block: lstm }, TEXT, vocab);
   assert.equal(tf.memory().numTensors, before);
-  assert.equal(c.cell, "LSTM");
-  for (const g of ["R", "Z", "H_tilde", "H"]) {
-    const diff = Math.max(...a.values[g].flatMap((row, t) => row.map((v, u) => Math.abs(v - b.values[g][t][u]))));
-    assert.ok(diff <= 1e-6, `${g}: ${diff}`);
-  }
-  const rnn = new RNNScratch({ numInputs: vocab.size, numHiddens: 3 });
-  assert.throws(() => traceGatesOnText({ block: rnn }, TEXT, vocab), /only GRU and LSTM blocks/);
-  for (const m of [concise, scratch, lstm, rnn]) m.dispose();
+  assert.equal(a.cell, "gru");
+  assert.equal(f.cell, "gru");
+  assert.equal(c.cell, "lstm");
+  const gruGates = ["R", "Z", "H_tilde", "H"];
+  assert.ok(traceDiff(a, b, gruGates) <= 1e-6, `concise vs scratch: ${traceDiff(a, b, gruGates)}`);
+  assert.ok(traceDiff(f, b, gruGates) <= 1e-6, `fused vs scratch: ${traceDiff(f, b, gruGates)}`);
+  // The trace really reads the lent weights: another GRU gives another trace.
+  const other = new GRUScratch({ numInputs: vocab.size, numHiddens: 6, sigma: 0.5, seed: 8 });
+  assert.ok(traceDiff(traceGatesOnText(other, TEXT, vocab), b, gruGates) > 1e-3);
+  for (const m of [concise, scratch, fused, lstm, other]) m.dispose();
+});
+
+test("a vanilla RNN (scratch or concise) is traced too: its only value is H, equal to forward's outputs", () => {
+  const rnn = new RNNScratch({ numInputs: vocab.size, numHiddens: 3, sigma: 1, seed: 2 });
+  const concise = new RNN({ numInputs: vocab.size, numHiddens: 3 });
+  copyWeights(rnn, concise);
+  const trace = traceGatesOnText({ block: rnn }, TEXT, vocab);
+  assert.equal(trace.cell, "rnn");
+  assert.deepEqual(trace.gates.map((g) => g.name), ["H"]);
+  assertInRange(trace);
+  tf.tidy(() => {
+    const [Y] = rnn.forward(tf.oneHot(vocab.encode([...TEXT]), vocab.size).expandDims(1).toFloat() as tf.Tensor3D);
+    assert.ok(maxDiff(trace.values.H, Y) <= 1e-6);
+  });
+  assert.ok(traceDiff(traceGatesOnText(concise, TEXT, vocab), trace, ["H"]) <= 1e-6, "the concise RNN lends the same cell");
+  assert.throws(() => gateHeatmap(trace, "Z"), /RNN has no gate "Z"; choose one of H/);
+  rnn.dispose();
+  concise.dispose();
+});
+
+test("a language model is traced through its block, its text encoded by the model's own encoder", () => {
+  const block = new GRUScratch({ numInputs: 5, numHiddens: 4, sigma: 1, seed: 6 });
+  const model = new RNNLMScratch({ block, vocabSize: vocab.size, embedSize: 5, seed: 7 });
+  const trace = traceGatesOnText(model, TEXT, vocab);
+  assert.equal(trace.cell, "gru");
+  assertInRange(trace);
+  tf.tidy(() => {
+    const X = model.encoder.encode(tf.tensor2d(vocab.encode([...TEXT]), [TEXT.length, 1], "int32")); // [numSteps, 1, 5]
+    const [Y] = block.forward(X);
+    assert.ok(maxDiff(trace.values.H, Y) <= 1e-6);
+  });
+  model.dispose();
+});
+
+test("a block that is not one cell cannot be traced, and says so", () => {
+  const inner = new GRUScratch({ numInputs: vocab.size, numHiddens: 3 });
+  // A composition (as a stacked or bidirectional block would be): a block without a cell to lend.
+  const composed: RecurrentBlock = {
+    numInputs: inner.numInputs,
+    numHiddens: inner.numHiddens,
+    numStates: inner.numStates,
+    causal: true,
+    initState: (b) => inner.initState(b),
+    forward: (X, state, opts) => inner.forward(X, state, opts),
+    trainableVariables: () => inner.trainableVariables(),
+    dispose: () => inner.dispose(),
+  };
+  assert.throws(() => traceGatesOnText({ block: composed }, TEXT, vocab), /not one cell.*trace one of its cells/);
+  assert.throws(() => traceGatesOnText(composed, TEXT, vocab), /not one cell/);
+  composed.dispose();
 });
 
 test("bad input: unknown characters, empty text, wrong shapes, unknown gates and units", () => {
@@ -121,7 +188,7 @@ test("gate heatmap, coloured text and the most active unit", () => {
   lstm.dispose();
   // A hand-made trace: unit 1 varies most.
   const fake: GateTrace = {
-    cell: "GRU", labels: ["a", "b", "c"], numSteps: 3, numHiddens: 3, gates: trace.gates,
+    cell: "gru", labels: ["a", "b", "c"], numSteps: 3, numHiddens: 3, gates: trace.gates,
     values: { F: [[0.5, 0.1, 0.4], [0.5, 0.9, 0.5], [0.5, 0.2, 0.45]] },
   };
   assert.equal(mostActiveUnit(fake, "F"), 1);
@@ -156,7 +223,8 @@ test("stateGradientNorms matches closed forms: a^k for H_t = tanh(a·H_{t-1}) at
 test("stateGradientNorms works for the LSTM's [H, C] state and agrees between scratch and concise blocks", () => {
   const X = tf.randomNormal([12, 2, 5], 0, 1, "float32", 3) as tf.Tensor3D;
   const scratch = new LSTMScratch({ numInputs: 5, numHiddens: 6, sigma: 0.5 });
-  const concise = LSTM.fromScratch(scratch);
+  const concise = new LSTM({ numInputs: 5, numHiddens: 6 });
+  copyWeights(scratch, concise);
   const a = stateGradientNorms(scratch, X);
   const b = stateGradientNorms(concise, X);
   assert.equal(a.length, 12);
@@ -175,7 +243,7 @@ test("gateMeansAt averages each sigmoid gate over the steps with a label and ove
     { name: "H", symbol: "H_t", description: "", range: "signed" as const },
   ];
   const trace: GateTrace = {
-    cell: "GRU", labels: ["a", " ", "b", " "], numSteps: 4, numHiddens: 2, gates,
+    cell: "gru", labels: ["a", " ", "b", " "], numSteps: 4, numHiddens: 2, gates,
     values: { Z: [[0.2, 0.4], [0.9, 1], [0.6, 0.8], [0.7, 0.6]], H: [[0, 0], [0, 0], [0, 0], [0, 0]] },
   };
   const rows = gateMeansAt(trace);

@@ -7,7 +7,8 @@ import { textBatchSource } from "../data/lm-batches";
 import { RNNLM, RNNLMScratch } from "../rnn/rnn-lm";
 import { GRUScratch } from "../rnn/gru";
 import { LSTM } from "../rnn/lstm";
-import type { TrainingPlan, TrainingProgress } from "./progress";
+import type { TrainingPlan, TrainingProgress } from "../train/progress";
+import type { CellKind } from "../cells";
 import { buildCellLM, countParameters, runBakeoff } from "./bakeoff";
 
 // `npm test` sets RNNLAB_QUICK=1; these tests pin full (tiny) budgets.
@@ -22,22 +23,22 @@ test("buildCellLM makes scratch and concise models around the right block, with 
   const H = 6;
   const block = (k: number) => k * (V * H + H * H + H);
   const output = H * V + V;
-  const expected = { RNN: block(1), GRU: block(3), LSTM: block(4) };
+  const expected = { rnn: block(1), gru: block(3), lstm: block(4) };
   for (const scratch of [true, false]) {
-    for (const [cell, n] of Object.entries(expected) as ["RNN" | "GRU" | "LSTM", number][]) {
+    for (const [cell, n] of Object.entries(expected) as [CellKind, number][]) {
       const model = buildCellLM(cell, { vocabSize: V, numHiddens: H, scratch });
       assert.equal(countParameters(model), n + output, `${cell} scratch=${scratch}`);
       assert.ok(scratch ? model instanceof RNNLMScratch : model instanceof RNNLM);
       model.dispose();
     }
   }
-  const gru = buildCellLM("GRU", { vocabSize: V, numHiddens: H }) as RNNLMScratch;
+  const gru = buildCellLM("gru", { vocabSize: V, numHiddens: H }) as RNNLMScratch;
   assert.ok(gru.block instanceof GRUScratch);
   gru.dispose();
-  const lstm = buildCellLM("LSTM", { vocabSize: V, numHiddens: H, scratch: false }) as RNNLM;
+  const lstm = buildCellLM("lstm", { vocabSize: V, numHiddens: H, scratch: false }) as RNNLM;
   assert.ok(lstm.block instanceof LSTM);
   lstm.dispose();
-  assert.throws(() => buildCellLM("TCN" as "RNN", { vocabSize: V, numHiddens: H }), /Unknown cell "TCN"; choose one of RNN, GRU, LSTM/);
+  assert.throws(() => buildCellLM("TCN" as CellKind, { vocabSize: V, numHiddens: H }), /Unknown cell "TCN"; choose one of "rnn", "gru", "lstm"/);
 });
 
 test("runBakeoff trains every cell with the same step budget, reports to one listener, and draws one plot and one table", async () => {
@@ -48,12 +49,14 @@ test("runBakeoff trains every cell with the same step budget, reports to one lis
   const listener = { onStart: (p: TrainingPlan) => void (plan = p), onProgress: (p: TrainingProgress) => void seen.push(p), onEnd: () => void ended++ };
   const result = await runBakeoff({ data: data(), numHiddens: 8, maxEpochs: 2, stepsPerEpoch: 3, lr: 0.02, listener });
   assert.deepEqual(result.runs.map((r) => r.name), ["RNNScratch", "GRUScratch", "LSTMScratch"]);
+  assert.deepEqual(result.runs.map((r) => r.cell), ["rnn", "gru", "lstm"]);
   for (const r of result.runs) {
     assert.equal(r.result.steps, 6, `${r.name}: 2 epochs × 3 steps`);
     assert.equal(r.result.history.length, 2);
     assert.ok(r.bestValPerplexity <= r.initialValPerplexity, `${r.name} learned something`);
-    assert.equal(r.bestValPerplexity, Math.min(...r.result.history.map((h) => h.valPerplexity)));
-    assert.ok(r.result.charsPerSecond > 0 && r.result.seconds > 0);
+    assert.equal(r.bestValPerplexity, Math.min(...r.result.history.map((h) => h.metrics["val ppl"])));
+    assert.ok(r.result.itemsPerSecond > 0 && r.result.seconds > 0);
+    assert.equal(r.result.itemName, "tokens");
   }
   assert.ok(result.runs[0].params < result.runs[1].params && result.runs[1].params < result.runs[2].params);
   // One onStart and one onEnd for the whole bake-off; metric names carry the model; steps count across models.
@@ -74,7 +77,7 @@ test("runBakeoff trains every cell with the same step budget, reports to one lis
 });
 
 test("the same seed gives the same bake-off; concise models can compete too", async () => {
-  const run = () => runBakeoff({ data: data(), numHiddens: 6, maxEpochs: 1, stepsPerEpoch: 2, lr: 0.02, cells: ["GRU", "LSTM"], scratch: false, listener: null });
+  const run = () => runBakeoff({ data: data(), numHiddens: 6, maxEpochs: 1, stepsPerEpoch: 2, lr: 0.02, cells: ["gru", "lstm"], scratch: false, listener: null });
   const a = await run();
   const b = await run();
   assert.deepEqual(a.runs.map((r) => r.name), ["GRU (tf.layers)", "LSTM (tf.layers)"]);
