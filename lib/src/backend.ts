@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "util";
-import { patchWasmKernels, patchedWasmKernels } from "./fast/wasm-kernels";
+import { patchWasmKernels, patchedWasmKernels } from "./backend/wasm-kernels";
 
 /** The backends the course can run on, fastest first. */
 export const BACKENDS = ["tensorflow", "wasm", "cpu"] as const;
@@ -43,7 +43,7 @@ export interface BackendInfo {
   readonly forced: boolean;
   /** Faster backends that were skipped, with the reason for each. */
   readonly skipped: readonly SkippedBackend[];
-  /** wasm kernels replaced by rnnlab's faster ones (see `fast/wasm-kernels.ts`; `RNNLAB_WASM_PATCH=0` disables). */
+  /** wasm kernels replaced by rnnlab's faster ones (see `backend/wasm-kernels.ts`; `RNNLAB_WASM_PATCH=0` disables). */
   readonly patchedKernels: readonly string[];
   /** One paragraph, for people. */
   toString(): string;
@@ -87,23 +87,25 @@ function loadFailure(pkg: string, err: unknown): string {
   return `${pkg} is installed but failed to load: ${first}`;
 }
 
-/** Tries to make `name` the active backend. Returns null on success, else the reason it failed. */
-async function tryBackend(name: BackendName): Promise<string | null> {
-  if (name === "tensorflow") {
-    try {
-      // Loading tfjs-node registers the `tensorflow` backend with the one shared tfjs-core.
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      require(TFJS_NODE);
-    } catch (err) {
-      return loadFailure(TFJS_NODE, err);
-    }
-  } else if (name === "wasm") {
-    try {
-      require("@tensorflow/tfjs-backend-wasm");
-    } catch (err) {
-      return loadFailure("@tensorflow/tfjs-backend-wasm", err);
-    }
+/** Loads the package that registers `name` (synchronously). Returns null on success, else the reason it failed. */
+function loadBackendPackage(name: BackendName): string | null {
+  const pkg = name === "tensorflow" ? TFJS_NODE : name === "wasm" ? "@tensorflow/tfjs-backend-wasm" : null;
+  if (pkg === null) return null; // cpu ships with tfjs
+  try {
+    // Loading tfjs-node registers the `tensorflow` backend with the one shared tfjs-core; likewise wasm.
+    require(pkg);
+    return null;
+  } catch (err) {
+    return loadFailure(pkg, err);
   }
+}
+
+/**
+ * Makes `name` (whose package is loaded) the active backend. `tf.setBackend` is called before the first
+ * `await`, so a selection started synchronously claims the engine at once: no tensor can be made on
+ * tfjs's default backend in the meantime. Returns null on success, else the reason it failed.
+ */
+async function activateBackend(name: BackendName): Promise<string | null> {
   try {
     const ok = await tf.setBackend(name);
     if (!ok) return `tf.setBackend("${name}") returned false (the backend failed to initialise)`;
@@ -168,7 +170,8 @@ let current: { key: string; info: Promise<BackendInfo> } | undefined;
 
 /**
  * Selects the backend once per process and returns what was chosen. Safe to call again: later calls
- * return the same answer unless a different backend is asked for.
+ * return the same answer unless a different backend is asked for (a new selection waits for the one
+ * before it to finish).
  *
  * @param backend force this backend; defaults to `RNNLAB_BACKEND`, else the fastest that loads.
  * @throws BackendError when a forced backend cannot be used, or `RNNLAB_BACKEND` is unknown.
@@ -177,7 +180,8 @@ export function setupBackend(backend?: BackendName): Promise<BackendInfo> {
   const forced = backend ?? parseBackendName(process.env[BACKEND_ENV]);
   const key = forced ?? "auto";
   if (current?.key !== key) {
-    const info = select(forced);
+    const previous = current?.info;
+    const info = previous === undefined ? select(forced) : previous.catch(() => undefined).then(() => select(forced));
     current = { key, info };
     // A failed selection must not stick: the next call tries again.
     info.catch(() => {
@@ -187,22 +191,31 @@ export function setupBackend(backend?: BackendName): Promise<BackendInfo> {
   return current.info;
 }
 
+/**
+ * Starts {@link setupBackend} without waiting: importing rnnlab calls it, so that the lib never computes
+ * on a backend tfjs picked by default (the slow `cpu`). Errors surface at the next `setupBackend()` or
+ * `backendInfo()`.
+ */
+export function startBackend(): void {
+  try {
+    setupBackend().catch(() => undefined);
+  } catch {
+    // An unknown RNNLAB_BACKEND: reported by backendInfo().
+  }
+}
+
 async function select(forced: BackendName | undefined): Promise<BackendInfo> {
-  if (forced) {
-    const reason = await tryBackend(forced);
-    if (reason !== null) {
+  const skipped: SkippedBackend[] = [];
+  for (const name of forced ? [forced] : BACKENDS) {
+    const reason = loadBackendPackage(name) ?? (await activateBackend(name));
+    if (reason === null) return describe(name, forced !== undefined, skipped);
+    if (forced) {
       throw new BackendError(
         `${BACKEND_ENV}=${forced} was asked for, but ${reason}. ` +
           `Valid choices: ${BACKENDS.join(", ")}. Unset ${BACKEND_ENV} to use the fastest backend that loads, ` +
           `then restart the kernel.`,
       );
     }
-    return describe(forced, true, []);
-  }
-  const skipped: SkippedBackend[] = [];
-  for (const name of BACKENDS) {
-    const reason = await tryBackend(name);
-    if (reason === null) return describe(name, false, skipped);
     skipped.push({ backend: name, reason });
   }
   throw new BackendError(

@@ -3,10 +3,10 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { FusedAdam } from "./fused-adam";
-import { fusedKernels } from "./fused-kernels";
+import { fusedKernels } from "./fused-loader";
 import { fusedSoftmaxCrossEntropy } from "./fused-head";
 import { fusedRecurrent } from "./fused-op";
-import { patchWasmKernels } from "./wasm-kernels";
+import { patchWasmKernels } from "../backend/wasm-kernels";
 
 test("FusedAdam follows tf.train.adam step for step", async () => {
   await tf.setBackend("cpu");

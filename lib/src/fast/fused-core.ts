@@ -7,17 +7,14 @@
  * the recurrent product (`resetAfter: false`, the only GRU tf.layers has), `h = z⊙h₋ + (1−z)⊙h̃`.
  * Layout is time-major: inputs `[T, B, I]` (or token ids `[T, B]`, the gather fused), outputs `[T, B, H]`.
  */
-import { FusedKernels } from "./fused-kernels";
-
-/** The cell types the fused ops implement. */
-export type FusedCellType = "rnn" | "gru" | "lstm";
-
-/** Gates (blocks of `H` columns in `W`, `U`, `b`) per cell type. */
-export const FUSED_GATES: Readonly<Record<FusedCellType, number>> = { rnn: 1, gru: 3, lstm: 4 };
+import { CELL_GATES } from "../cells";
+import type { CellKind } from "../cells";
+import type { FusedBackwardJob, FusedForwardJob, FusedGemmJob, FusedJob } from "./fused-jobs";
+import type { FusedKernels } from "./fused-kernels";
 
 /** Everything a forward pass needs. */
 export interface FusedProblem {
-  readonly cell: FusedCellType;
+  readonly cell: CellKind;
   /** Steps `T`, batch `B`, inputs per step `I` (the vocabulary size for token ids), hidden width `H`. */
   readonly T: number;
   readonly B: number;
@@ -95,7 +92,7 @@ export class FusedArena {
 
 function check(p: FusedProblem): void {
   const { T, B, I, H, cell } = p;
-  const G = FUSED_GATES[cell];
+  const G = CELL_GATES[cell];
   const want = (name: string, a: { length: number } | null, n: number): void => {
     if (!a || a.length !== n) throw new Error(`fused ${cell}: ${name} has ${a?.length ?? 0} values, expected ${n}`);
   };
@@ -126,7 +123,7 @@ function splitGruU(U: Float32Array, H: number): [Float32Array, Float32Array] {
 export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
   check(p);
   const { cell, T, B, I, H } = p;
-  const G = FUSED_GATES[cell];
+  const G = CELL_GATES[cell];
   const GH = G * H;
   const BH = B * H;
   const par = fusedParallel(k, p);
@@ -187,7 +184,7 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
 /** The forward time loop over batch rows `[b0, b1)`. Called by {@link runFusedJob}, in any thread. */
 export function fusedForwardSteps(k: FusedKernels, j: FusedForwardJob): void {
   const { cell, T, B, H, b0, b1 } = j;
-  const G = FUSED_GATES[cell];
+  const G = CELL_GATES[cell];
   const GH = G * H;
   const nb = b1 - b0;
   if (nb <= 0) return;
@@ -227,7 +224,7 @@ export function fusedBackward(
   dcT: Float32Array | null,
 ): FusedGrads {
   const { cell, T, B, I, H } = p;
-  const G = FUSED_GATES[cell];
+  const G = CELL_GATES[cell];
   const GH = G * H;
   const BH = B * H;
   const par = fusedParallel(k, p);
@@ -333,7 +330,7 @@ export function fusedBackward(
 /** The backward time loop over batch rows `[b0, b1)`. Called by {@link runFusedJob}, in any thread. */
 export function fusedBackwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
   const { cell, T, B, H, b0, b1 } = j;
-  const G = FUSED_GATES[cell];
+  const G = CELL_GATES[cell];
   const GH = G * H;
   const nb = b1 - b0;
   if (nb <= 0) return;
@@ -364,79 +361,6 @@ export function fusedBackwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
   }
 }
 
-// ---- Jobs: the units of work a thread runs. Plain data (byte offsets and sizes), so they cross threads. ----
-
-/** A row-split multiply: `C[M, N] (+)= A[M, K]·B[K, N]`; threads take contiguous rows of A and C. */
-export interface FusedGemmJob {
-  fn: "gemm" | "gemmPacked";
-  a: number;
-  b: number;
-  c: number;
-  M: number;
-  K: number;
-  N: number;
-  acc: number;
-  /** gemmPacked: scratch for thread i starts at `scratch + i·scratchBytes`. */
-  scratch?: number;
-  scratchBytes?: number;
-}
-
-interface StepsJobBase {
-  cell: FusedCellType;
-  T: number;
-  B: number;
-  H: number;
-  /** Batch rows `[b0, b1)` this thread runs. */
-  b0: number;
-  b1: number;
-  hs: number;
-  gates?: number;
-}
-
-/** The forward time loop (see {@link fusedForwardSteps}); pointers into the kernels' memory. */
-export interface FusedForwardJob extends StepsJobBase {
-  fn: "forward";
-  Z: number;
-  U: number;
-  Uzr: number;
-  Uh: number;
-  /** The recurrent weights packed for `gemmPre`. */
-  Upk: number;
-  Uzrpk: number;
-  Uhpk: number;
-  cs: number;
-  tcs: number;
-  rh: number;
-  zr: number;
-  hhPre: number;
-}
-
-/** The backward time loop (see {@link fusedBackwardSteps}). */
-export interface FusedBackwardJob extends StepsJobBase {
-  fn: "backward";
-  dY: number;
-  dZ: number;
-  dh: number;
-  dhPrev: number;
-  dc: number;
-  gates: number;
-  cs: number;
-  tcs: number;
-  rh: number;
-  UT: number;
-  UzrT: number;
-  UhT: number;
-  UTpk: number;
-  UzrTpk: number;
-  UhTpk: number;
-  dZR: number;
-  dAH: number;
-  drh: number;
-}
-
-/** Any job. */
-export type FusedJob = FusedGemmJob | FusedForwardJob | FusedBackwardJob;
-
 /** Runs one job on kernels `k` (in the calling thread). `thread` picks the packing scratch. */
 export function runFusedJob(k: FusedKernels, j: FusedJob, thread = 0): void {
   if (j.fn === "forward") fusedForwardSteps(k, j);
@@ -460,7 +384,7 @@ export const FUSED_THREADING = { minWork: 1 << 24, minGemm: 1 << 22 };
 
 function fusedParallel(k: FusedKernels, p: FusedProblem): FusedParallel {
   const pool = k.pool;
-  const work = p.T * p.B * p.H * FUSED_GATES[p.cell] * p.H;
+  const work = p.T * p.B * p.H * CELL_GATES[p.cell] * p.H;
   if (!pool || pool.threads < 2 || p.B < 8 || work < FUSED_THREADING.minWork) {
     return { rows: (j) => runFusedJob(k, j), batch: (j) => runFusedJob(k, j) };
   }

@@ -9,7 +9,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { FusedArena } from "./fused-core";
-import { FusedKernelKind, fusedKernels } from "./fused-kernels";
+import type { FusedKernelKind } from "./fused-kernels";
+import { fusedKernels } from "./fused-loader";
 
 /**
  * Mean softmax cross-entropy of `h·W + b` against integer `labels`.

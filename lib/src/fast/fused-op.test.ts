@@ -1,8 +1,10 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { FUSED_GATES, FUSED_THREADING, FusedCellType } from "./fused-core";
-import { fusedKernels, fusedWasmFailure } from "./fused-kernels";
+import { CELL_GATES } from "../cells";
+import type { CellKind } from "../cells";
+import { FUSED_THREADING } from "./fused-core";
+import { fusedKernels, fusedWasmFailure } from "./fused-loader";
 import { fusedRecurrent } from "./fused-op";
 import { fusedReference } from "./fused-reference";
 import { relErr } from "../testing/fixtures";
@@ -19,7 +21,7 @@ function randoms(n: number, seed: number, scale = 1): Float32Array {
 }
 
 interface Case {
-  cell: FusedCellType;
+  cell: CellKind;
   T: number;
   B: number;
   I: number;
@@ -37,7 +39,7 @@ function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<string, number> } {
   return tf.tidy(() => {
     const { cell, T, B, I, H } = c;
-    const G = FUSED_GATES[cell];
+    const G = CELL_GATES[cell];
     const ids = c.tokens ? tf.tensor2d(Array.from(randoms(T * B, 5), (v) => Math.floor((v + 1) * I / 2)), [T, B], "int32") : null;
     const x = ids ? (tf.oneHot(ids, I).toFloat() as tf.Tensor3D) : tf.tensor3d(randoms(T * B * I, 1), [T, B, I]);
     const h0 = tf.tensor2d(randoms(B * H, 2, 0.5), [B, H]);
@@ -94,7 +96,7 @@ function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<
 }
 
 const CASES: Case[] = [];
-for (const cell of ["rnn", "gru", "lstm"] as FusedCellType[]) {
+for (const cell of ["rnn", "gru", "lstm"] as CellKind[]) {
   CASES.push(
     { cell, T: 5, B: 3, I: 4, H: 6 },
     { cell, T: 1, B: 1, I: 3, H: 5 },
@@ -162,12 +164,12 @@ test("two threads (shared memory + worker) give the single-thread results", asyn
   FUSED_THREADING.minWork = 0;
   FUSED_THREADING.minGemm = 0;
   const before = k.pool.dispatched;
-  for (const cell of ["rnn", "gru", "lstm"] as FusedCellType[]) {
+  for (const cell of ["rnn", "gru", "lstm"] as CellKind[]) {
     for (const tokens of [false, true]) {
       // 13 rows: the batch splits unevenly (8 + 5); work is above the threading threshold.
       const run = (kernels: "wasm" | "js"): Float32Array[] =>
         tf.tidy(() => {
-          const G = FUSED_GATES[cell];
+          const G = CELL_GATES[cell];
           const [T, B, I, H] = [9, 13, 27, 64];
           const ids = tf.tensor2d(Array.from({ length: T * B }, (_, i) => (i * 7) % I), [T, B], "int32");
           const x = tf.tensor3d(randoms(T * B * I, 1), [T, B, I]);

@@ -8,8 +8,11 @@
  * Weights use the tf.layers layout and gate order (see `fused-core.ts`).
  */
 import * as tf from "@tensorflow/tfjs";
-import { FUSED_GATES, FusedCellType, FusedProblem, fusedBackward, fusedForward } from "./fused-core";
-import { FusedKernelKind, fusedKernels } from "./fused-kernels";
+import { CELL_GATES } from "../cells";
+import type { CellKind } from "../cells";
+import { FusedProblem, fusedBackward, fusedForward } from "./fused-core";
+import type { FusedKernelKind } from "./fused-kernels";
+import { fusedKernels } from "./fused-loader";
 
 /** The inputs: dense `x [T, B, I]`, or token `ids [T, B]` (int32) with `numInputs` the vocabulary size. */
 export type FusedInputs =
@@ -41,15 +44,19 @@ export interface FusedOptions {
   readonly kernels?: FusedKernelKind;
 }
 
-const f32 = (t: tf.Tensor): Float32Array => t.dataSync() as Float32Array;
+/** A tensor's values as float32 (a cast tensor may still hold int32 storage on the cpu backend). */
+const f32 = (t: tf.Tensor): Float32Array => {
+  const d = t.dataSync();
+  return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>);
+};
 
 /**
  * Runs a vanilla RNN (`"rnn"`, tanh), GRU or LSTM over a whole sequence, time-major, with a fused backward pass.
  * Gradients flow to `x` (dense inputs), `h0`, `c0`, `W`, `U` and `b`.
  */
-export function fusedRecurrent(cell: FusedCellType, inputs: FusedInputs, params: FusedParams, options: FusedOptions = {}): FusedResult {
+export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: FusedParams, options: FusedOptions = {}): FusedResult {
   const k = fusedKernels(options.kernels);
-  const G = FUSED_GATES[cell];
+  const G = CELL_GATES[cell];
   const H = params.U.shape[0];
   if (params.U.shape[1] !== G * H) throw new Error(`fused ${cell}: U must be [H, ${G}·H], got [${params.U.shape}]`);
   let T: number;

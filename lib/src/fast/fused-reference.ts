@@ -4,14 +4,14 @@
  * `tensorflow` backend, where tf ops are already fast.
  */
 import * as tf from "@tensorflow/tfjs";
-import { FusedCellType } from "./fused-core";
+import type { CellKind } from "../cells";
 
 /**
  * Runs `cell` over `x [T, B, I]` from state `h0` (and `c0` for the LSTM) with tf ops.
  * @returns `[y [T, B, H], h_T]`, plus `c_T` for the LSTM.
  */
 export function fusedReference(
-  cell: FusedCellType,
+  cell: CellKind,
   x: tf.Tensor3D,
   h0: tf.Tensor2D,
   c0: tf.Tensor2D | null,

@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { FusedJob } from "./fused-core";
+import type { FusedJob } from "./fused-jobs";
 import { FusedPool, WasmFusedKernels, FusedWasmExports } from "./fused-kernels";
 
 /** Environment variable: the number of threads (1 turns the worker off). */

@@ -3,7 +3,8 @@
  * memory, then runs one job at a time from the control block, and signals completion.
  */
 import { workerData } from "worker_threads";
-import { FusedJob, runFusedJob } from "./fused-core";
+import { runFusedJob } from "./fused-core";
+import type { FusedJob } from "./fused-jobs";
 import { FusedWasmExports, WasmFusedKernels } from "./fused-kernels";
 import { FUSED_CTRL, FUSED_JOB_OFFSET } from "./fused-threads";
 

@@ -1,10 +1,9 @@
-// Barrel of lib/src/fast: one `export * from "./file";` line per file.
-export * from "./wasm-kernels";
+// Barrel of lib/src/fast: the fused kernels and ops. Not re-exported by the root barrel: the course uses
+// them through FusedRecurrentBlock (rnn/fused.ts); benchmarks and tests import this barrel directly.
 export * from "./fused-kernels";
+export * from "./fused-loader";
 export * from "./fused-core";
 export * from "./fused-op";
 export * from "./fused-reference";
-export * from "./fused-layers";
-export * from "./fused-block";
 export * from "./fused-adam";
 export * from "./fused-head";
