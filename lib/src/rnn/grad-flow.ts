@@ -9,29 +9,18 @@
  * ```
  * @see notebooks/02-rnn.ipynb
  */
-import { Mat, RnnStepParams, mat, matNorm, randnMat, rnnCellBackward, rnnForward, uniformRng } from "./rnn-step";
+import * as tf from "@tensorflow/tfjs";
+import type { RecurrentBlock } from "./recurrent";
+import { Rng } from "../data/rng";
+import { orthogonalMatrix } from "./init";
+import { Mat, RnnStepParams, mat, matNorm, randnMat, rnnCellBackward, rnnForward } from "./rnn-step";
 
 /**
  * A random orthogonal `(n, n)` matrix times `scale`: every eigenvalue then has modulus `scale`, so the
- * spectral radius is exactly `scale`. (Gram–Schmidt on a seeded Gaussian matrix.)
+ * spectral radius is exactly `scale` (the course's one orthogonal initialiser, {@link orthogonalMatrix}).
  */
 export function scaledOrthogonal(n: number, scale: number, seed = 0): Mat {
-  const rand = uniformRng(seed);
-  const A = randnMat(n, n, rand);
-  const Q = mat(n, n);
-  for (let j = 0; j < n; j++) {
-    const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = A.data[i * n + j];
-    for (let k = 0; k < j; k++) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += v[i] * Q.data[i * n + k];
-      for (let i = 0; i < n; i++) v[i] -= dot * Q.data[i * n + k];
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) Q.data[i * n + j] = v[i] / norm;
-  }
-  for (let i = 0; i < Q.data.length; i++) Q.data[i] *= scale;
-  return Q;
+  return mat(n, n, orthogonalMatrix(n, scale, new Rng(seed)));
 }
 
 /** Settings of {@link hiddenGradientNorms}. */
@@ -60,7 +49,7 @@ export function hiddenGradientNorms(config: GradFlowConfig): number[] {
   if (!(spectralRadius >= 0 && Number.isFinite(spectralRadius))) {
     throw new Error(`hiddenGradientNorms: spectralRadius must be a number ≥ 0, got ${spectralRadius}.`);
   }
-  const rand = uniformRng(seed + 1);
+  const rand = new Rng(seed + 1);
   const params: RnnStepParams = {
     Wax: randnMat(numHiddens, numInputs, rand, inputScale),
     Waa: scaledOrthogonal(numHiddens, spectralRadius, seed),
@@ -79,4 +68,55 @@ export function hiddenGradientNorms(config: GradFlowConfig): number[] {
     da = rnnCellBackward(da, caches[t]).daPrev; // one step further back
   }
   return norms;
+}
+
+/** Options of {@link stateGradientNorms}. */
+export interface StateGradientConfig {
+  /** Seed of the random unit vector `g` the loss reads the last state with. Default 0. */
+  readonly seed?: number;
+}
+
+/**
+ * How strongly the last hidden state depends on each earlier state, for any recurrent block: with the
+ * loss `L = g · H_T` (`g` a seeded random unit vector), entry `k` of the result is `‖∂L/∂S_{T−k}‖`, the
+ * norm of the gradient with respect to the whole state `k` steps before the end (`[H]` for RNN and
+ * GRU, `[H, C]` for the LSTM), so entry 0 is 1. The same measurement as notebook 02's gradient-flow lab,
+ * but by tfjs autodiff on the real block: a zero tensor is added to the state after every step and the
+ * gradient with respect to it is read.
+ * @param inputs `[numSteps, batchSize, numInputs]`, e.g. a one-hot text with `batchSize` 1.
+ */
+export function stateGradientNorms(block: RecurrentBlock, inputs: tf.Tensor3D, config: StateGradientConfig = {}): number[] {
+  if (inputs.rank !== 3 || inputs.shape[2] !== block.numInputs || inputs.shape[0] < 1) {
+    throw new Error(`stateGradientNorms: inputs must be [numSteps, batchSize, ${block.numInputs}], got [${inputs.shape}].`);
+  }
+  const [numSteps, batchSize] = inputs.shape;
+  const sums = tf.tidy(() => {
+    const init = block.initState(batchSize);
+    const numParts = init.length;
+    // tfjs treats seed 0 as "unseeded", hence the + 1.
+    const g = tf.randomNormal([batchSize, block.numHiddens], 0, 1, "float32", (config.seed ?? 0) + 1);
+    const unitG = tf.div(g, tf.norm(g));
+    const steps = tf.split(inputs, numSteps, 0) as tf.Tensor3D[]; // each [1, batchSize, numInputs]
+    // L as a function of offsets E added to the state after every step (all zero: L is unchanged).
+    // After the last step only H gets one: L reads H_T alone, so a C_T offset would have no gradient.
+    const slots: [number, number][] = []; // (step, part) of each offset
+    for (let t = 0; t < numSteps; t++) for (let j = 0; j < (t === numSteps - 1 ? 1 : numParts); j++) slots.push([t, j]);
+    const loss = (...E: tf.Tensor[]): tf.Scalar => {
+      let state = init;
+      let k = 0;
+      for (let t = 0; t < numSteps; t++) {
+        const [, next] = block.forward(steps[t], state);
+        state = next.map((s, j) => (t === numSteps - 1 && j > 0 ? s : (tf.add(s, E[k++]) as tf.Tensor2D)));
+      }
+      return tf.sum(tf.mul(state[0], unitG)) as tf.Scalar;
+    };
+    const grads = tf.grads(loss)(slots.map(([, j]) => tf.zerosLike(init[j])));
+    // ‖∂L/∂S_t‖² summed over the state's parts, one value per step t.
+    const perStep: tf.Scalar[][] = Array.from({ length: numSteps }, () => []);
+    grads.forEach((d, i) => perStep[slots[i][0]].push(tf.sum(tf.square(d))));
+    return tf.stack(perStep.map((parts) => tf.addN(parts)));
+  });
+  const squared = sums.dataSync();
+  sums.dispose();
+  return Array.from(squared, Math.sqrt).reverse(); // entry k: k steps before the end
 }

@@ -156,9 +156,7 @@ test("GRU blocks leak no tensors over repeated forward passes, and dispose frees
   assert.equal(tf.memory().numTensors, before);
 });
 
-// TODO(production): the concise constructors build tf.layers.gru({ units: numHiddens }) before LayerBlock checks
-// the sizes, so tfjs throws its own "Expected units to be a positive integer" first. Reported; drop `todo` once fixed.
-test("a concise GRU with a bad numHiddens says what to do", { todo: "gru.ts builds the layer before checkCellSizes" }, () => {
+test("a concise GRU with a bad numHiddens says what to do", () => {
   assert.throws(() => new GRU({ numInputs: 3, numHiddens: 2.5 }), /numHiddens must be a positive integer/);
 });
 

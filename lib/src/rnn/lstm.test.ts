@@ -162,9 +162,7 @@ test("LSTM blocks leak no tensors over repeated forward passes, and dispose free
   assert.equal(tf.memory().numTensors, before);
 });
 
-// TODO(production): the concise constructors build tf.layers.lstm({ units: numHiddens }) before LayerBlock checks
-// the sizes, so tfjs throws its own "Expected units to be a positive integer" first. Reported; drop `todo` once fixed.
-test("a concise LSTM with a bad numHiddens says what to do", { todo: "lstm.ts builds the layer before checkCellSizes" }, () => {
+test("a concise LSTM with a bad numHiddens says what to do", () => {
   assert.throws(() => new LSTM({ numInputs: 3, numHiddens: 2.5 }), /numHiddens must be a positive integer/);
 });
 

@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { initRnnStepParams, mat, rnnCellForward, rnnForward, rnnGradientCheck, uniformRng, randnMat } from "./rnn-step";
+import { initRnnStepParams, mat, rnnCellForward, rnnForward, rnnGradientCheck, randnMat } from "./rnn-step";
+import { Rng } from "../data/rng";
 
 test("rnnCellForward keeps the (n, m) column convention and its probabilities sum to 1", () => {
   const p = initRnnStepParams({ n_x: 3, n_a: 5, n_y: 2, seed: 1 });
-  const rand = uniformRng(2);
+  const rand = new Rng(2);
   const { aNext, yPred } = rnnCellForward(randnMat(3, 10, rand), randnMat(5, 10, rand), p);
   assert.deepEqual([aNext.rows, aNext.cols, yPred.rows, yPred.cols], [5, 10, 2, 10]);
   for (let j = 0; j < 10; j++) assert.ok(Math.abs(yPred.data[j] + yPred.data[10 + j] - 1) < 1e-12);
@@ -20,7 +21,7 @@ test("rnnCellForward computes tanh(Wax x + Waa a + ba) on a hand-made example", 
 
 test("rnnForward feeds each state into the next step and rejects empty or mis-shaped input", () => {
   const p = initRnnStepParams({ n_x: 2, n_a: 3, n_y: 2, seed: 4 });
-  const rand = uniformRng(5);
+  const rand = new Rng(5);
   const x = [randnMat(2, 1, rand), randnMat(2, 1, rand)];
   const { a } = rnnForward(x, mat(3, 1), p);
   const second = rnnCellForward(x[1], a[0], p).aNext;

@@ -16,6 +16,7 @@
  * ```
  * @see notebooks/02-rnn.ipynb
  */
+import { Rng } from "../data/rng";
 
 /** A dense row-major matrix: element `(i, j)` is `data[i * cols + j]`. */
 export interface Mat {
@@ -145,25 +146,10 @@ export function matNorm(A: Mat): number {
   return Math.sqrt(s);
 }
 
-/** Seeded uniform numbers in `[0, 1)` (mulberry32), so examples are reproducible. */
-export function uniformRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A `(rows, cols)` matrix of normal numbers with standard deviation `std` (Box–Muller). */
-export function randnMat(rows: number, cols: number, rand: () => number, std = 1): Mat {
+/** A `(rows, cols)` matrix of normal numbers with standard deviation `std`, drawn from the course's seeded {@link Rng}. */
+export function randnMat(rows: number, cols: number, rng: Rng, std = 1): Mat {
   const A = mat(rows, cols);
-  for (let i = 0; i < A.data.length; i++) {
-    const u = 1 - rand();
-    A.data[i] = std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-  }
+  for (let i = 0; i < A.data.length; i++) A.data[i] = rng.normal(0, std);
   return A;
 }
 
@@ -180,7 +166,7 @@ export interface RnnStepSizes {
 
 /** Random parameters with the shapes of {@link RnnStepParams}. */
 export function initRnnStepParams(sizes: RnnStepSizes): RnnStepParams {
-  const rand = uniformRng(sizes.seed ?? 0);
+  const rand = new Rng(sizes.seed ?? 0);
   const std = sizes.std ?? 0.5;
   const { n_x, n_a, n_y } = sizes;
   return {
@@ -322,7 +308,7 @@ export interface GradCheckConfig {
 }
 
 /** Relative error `‖a − b‖ / (‖a‖ + ‖b‖)` of two gradients (0 when both are zero). */
-export function relativeError(a: Float64Array, b: Float64Array): number {
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
   let na = 0;
   let nb = 0;
@@ -356,7 +342,7 @@ export function numericalGradient(target: Mat, loss: () => number, epsilon: numb
  */
 export function rnnGradientCheck(config: GradCheckConfig = {}): GradCheckReport {
   const { n_x = 3, n_a = 5, m = 4, T_x = 6, seed = 1, epsilon = 1e-6 } = config;
-  const rand = uniformRng(seed + 1000);
+  const rand = new Rng(seed + 1000);
   const params = initRnnStepParams({ n_x, n_a, n_y: 2, seed });
   const x = Array.from({ length: T_x }, () => randnMat(n_x, m, rand));
   const a0 = randnMat(n_a, m, rand, 0.5);
