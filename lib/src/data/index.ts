@@ -16,6 +16,6 @@ export * from "./dates";
 export * from "./tang";
 export * from "./ngrams";
 export * from "./shape-diagrams";
-export * from "./exercise";
 export * from "./corpus-stats";
 export * from "./batch-utils";
+export * from "./metrics";

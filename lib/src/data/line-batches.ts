@@ -14,7 +14,7 @@
  * ```
  * @see notebooks/01-language-models.ipynb
  */
-import type { BatchSource, TokenBatch } from "./batch";
+import type { TokenBatch, TokenBatchSource } from "./batch";
 import { epochRng } from "./lm-batches";
 import { DEFAULT_SEED, Rng } from "./rng";
 import type { Vocab } from "./vocab";
@@ -83,7 +83,7 @@ export interface LineBatchSourceOptions {
 }
 
 /** A {@link BatchSource} over separate items, with the split it made. */
-export interface LineBatchSource extends BatchSource {
+export interface LineBatchSource extends TokenBatchSource {
   /** The training items (ids), in their original order. */
   readonly trainItems: readonly (readonly number[])[];
   /** The validation items. */

@@ -16,7 +16,7 @@
  * ```
  * @see notebooks/01-language-models.ipynb
  */
-import type { BatchSource, TokenBatch } from "./batch";
+import type { TokenBatch, TokenBatchSource } from "./batch";
 import { DEFAULT_SEED, Rng } from "./rng";
 
 /** How a long text is cut into `[batchSize, numSteps]` windows. */
@@ -118,7 +118,7 @@ export interface TextBatchSourceOptions extends LMWindowOptions {
 }
 
 /** A {@link BatchSource} over one long text, with the sizes it worked out. */
-export interface TextBatchSource extends BatchSource {
+export interface TextBatchSource extends TokenBatchSource {
   /** Tokens in the training part. */
   readonly numTrainTokens: number;
   /** Tokens in the validation part (0 without validation). */
@@ -176,6 +176,7 @@ export function textBatchSource(ids: ArrayLike<number>, opts: TextBatchSourceOpt
   }
   return {
     vocabSize,
+    sequential: !random,
     numTrainTokens: train.length,
     numValTokens: numVal,
     batchesPerEpoch,

@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { checkExercise, exerciseCorrect } from "./exercise";
 import { ngramCounts, ngramGrowth, ngramPerplexity, topNgrams } from "./ngrams";
 import { sequenceShapeSvg, sequenceShapesSvg } from "./shape-diagrams";
 import { charTokens } from "./tokenize";
@@ -40,25 +39,6 @@ test("shape diagrams are SVG with one input/output box per step as the shape say
   assert.equal(count(sequenceShapeSvg("encoder-decoder"), "#f6c667"), 3, "three decoder steps");
   assert.equal(sequenceShapesSvg().split("<svg").length - 1, 4);
   assert.throws(() => sequenceShapeSvg("two-to-two" as "many-to-one"), /unknown shape/);
-});
-
-test("checkExercise prints ✓, ✗ with a hint, or 'not answered yet', and never throws", () => {
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.join(" "));
-  try {
-    checkExercise("a", 28.0000001, 28, "h");
-    checkExercise("b", 27, 28, "think uniform");
-    checkExercise("c", undefined, 28, "h");
-    checkExercise("d", ["x", 1], ["x", 1], "h");
-    checkExercise("e", Infinity, Infinity, "h");
-  } finally {
-    console.log = orig;
-  }
-  assert.deepEqual(lines.map((l) => l.slice(0, 1)), ["✓", "✗", "…", "✓", "✓"]);
-  assert.match(lines[1], /Hint: think uniform/);
-  assert.equal(exerciseCorrect(["x", 2], ["x", 1]), false);
-  assert.equal(exerciseCorrect(0.5, 0.5), true);
 });
 
 test("corpusSizes counts code points, not UTF-16 units", async () => {

@@ -15,7 +15,7 @@ function clock(): { now: () => number; advance: (ms: number) => void } {
 
 function report(step: number, stepsPerEpoch: number, metrics: Record<string, number>, secondsPerStep = 0.01): TrainingProgress {
   const epoch = Math.floor((step - 1) / stepsPerEpoch) + 1;
-  return { epoch, step, elapsedSeconds: step * secondsPerStep, charsPerSecond: 12345, x: step / stepsPerEpoch, metrics };
+  return { epoch, step, elapsedSeconds: step * secondsPerStep, itemsPerSecond: 12345, x: step / stepsPerEpoch, metrics };
 }
 
 test("formatDuration writes m:ss and h:mm:ss", () => {
@@ -29,7 +29,7 @@ test("outside a notebook the board prints throttled text lines and a final line"
   const c = clock();
   const lines: string[] = [];
   const board = new TrainingBoard({ notebook: false, print: (l) => lines.push(l), now: c.now, textIntervalSeconds: 2 });
-  board.onStart({ maxEpochs: 2, totalSteps: 100, title: "toy" });
+  board.onStart({ maxEpochs: 2, totalSteps: 100, title: "toy", itemName: "chars" });
   for (let step = 1; step <= 100; step++) {
     c.advance(100); // 100 reports over 10 s
     board.onProgress(report(step, 50, { "train loss": 2 - step / 100 }));

@@ -1,6 +1,6 @@
 /**
  * The live training board: one plot of the training curves and one status line (epoch, step, loss,
- * perplexity, chars/s, ETA), redrawn in place while a training loop runs. It is a
+ * perplexity, tokens/s, ETA), redrawn in place while a training loop runs. It is a
  * {@link ProgressListener}, so training code reports to it and no notebook writes its own loop.
  * Outside a notebook (node scripts, tests) it prints a readable progress line every few seconds.
  *
@@ -220,7 +220,7 @@ export class TrainingBoard implements ProgressListener {
     return { ...fig, layout: { ...fig.layout, xaxis, showlegend: true } };
   }
 
-  /** The status line: epoch, step, metrics, perplexity, chars/s, elapsed time and ETA. */
+  /** The status line: epoch, step, metrics, perplexity, speed, elapsed time and ETA. */
   status(): string {
     const p = this.last;
     if (p === undefined) return `${this.title()}: no progress reported yet`;
@@ -232,7 +232,7 @@ export class TrainingBoard implements ProgressListener {
     ];
     const ppl = this.perplexityFromLoss();
     if (ppl !== undefined) parts.push(`ppl ${formatValue(ppl)}`);
-    if (p.charsPerSecond !== undefined) parts.push(`${formatRate(p.charsPerSecond)} chars/s`);
+    if (p.itemsPerSecond !== undefined) parts.push(`${formatRate(p.itemsPerSecond)} ${plan?.itemName ?? "items"}/s`);
     parts.push(`${formatDuration(p.elapsedSeconds)} elapsed`);
     if (this.endedAt === undefined && plan && plan.totalSteps > 0 && p.step > 0 && p.step < plan.totalSteps) {
       parts.push(`ETA ${formatDuration(((plan.totalSteps - p.step) * p.elapsedSeconds) / p.step)}`);

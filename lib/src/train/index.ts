@@ -2,4 +2,3 @@
 export * from "./progress";
 export * from "./clip";
 export * from "./trainer";
-export * from "./bakeoff";

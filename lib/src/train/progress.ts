@@ -12,6 +12,8 @@ export interface TrainingPlan {
   readonly totalSteps: number;
   /** A short title, e.g. `"RNNScratch on SOTU"`. */
   readonly title?: string;
+  /** What the speed counts, e.g. `"tokens"` (items per second). */
+  readonly itemName?: string;
 }
 
 /** One report from a training loop. */
@@ -22,8 +24,8 @@ export interface TrainingProgress {
   readonly step: number;
   /** Seconds since the run started. */
   readonly elapsedSeconds: number;
-  /** Training throughput, in characters (tokens) per second, when known. */
-  readonly charsPerSecond?: number;
+  /** Training throughput in items (tokens for a language model) per second, when known. */
+  readonly itemsPerSecond?: number;
   /** Position on the x axis of the plot, in epochs; may be fractional (`epoch - 1 + batch / batches`). */
   readonly x: number;
   /**

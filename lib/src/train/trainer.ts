@@ -1,20 +1,40 @@
 /**
- * The one training loop of the course (d2l's `Trainer`): it trains any {@link LanguageModel} on any
- * {@link BatchSource}, with Adam or SGD, optional gradient clipping, and reports train and validation
- * perplexity and chars/s to a {@link ProgressListener} (the live board in a notebook, text elsewhere).
+ * The one training loop of the course (d2l's `Trainer`). It knows nothing about the model: it sees a
+ * {@link Trainable} — `loss(batch)` and `trainableVariables()` — and a {@link BatchSource} of any batch
+ * type, so the same loop trains language models, taggers and seq2seq models. Adam or SGD, optional
+ * gradient clipping, pluggable metrics (perplexity for language models, accuracy for taggers, …), an
+ * optional hidden state carried across sequential batches, and progress to a {@link ProgressListener}
+ * (the live board in a notebook, text elsewhere).
  *
  * ```ts
  * const trainer = new Trainer({ maxEpochs: 20, lr: 0.01, clipNorm: 1, listener: board });
- * const result = await trainer.fit(model, data); // result.valPerplexity, result.charsPerSecond, …
+ * const result = await trainer.fit(model, data); // result.final["val ppl"], result.itemsPerSecond, …
  * ```
  * @see notebooks/02-rnn.ipynb
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BatchSource, TokenBatch } from "../data/batch";
-import type { LanguageModel } from "../rnn/rnn-lm";
+import { setupBackend } from "../backend";
+import type { BatchSource } from "../data/batch";
+import type { EvalMetric, LossMetric, Metric } from "../data/metrics";
 import { scaled } from "../quick";
 import { GradMap, clipByGlobalNorm, clipByValue, globalNorm } from "./clip";
 import type { ProgressListener, TrainingPlan, TrainingProgress } from "./progress";
+
+/** What the Trainer needs of a model. Everything but `loss` and `trainableVariables` is optional. */
+export interface Trainable<B> {
+  /** The mean loss of one batch, as a scalar tfjs can differentiate. `training` is true during training steps. */
+  loss(batch: B, opts?: { readonly training?: boolean }): tf.Scalar;
+  /** The variables the optimiser updates. */
+  trainableVariables(): tf.Variable[];
+  /** How much a batch counts in averages and speeds (tokens for a language model). Default 1 per batch. */
+  countItems?(batch: B): number;
+  /** What {@link countItems} counts, e.g. `"tokens"`. Default `"batches"`. */
+  readonly itemName?: string;
+  /** Metrics reported by default for this model (a language model: perplexity). */
+  readonly metrics?: readonly Metric<B, never>[];
+  /** The loss of a batch read from `state` and the state after it; needed for `carryState`. */
+  lossAndState?(batch: B, state?: tf.Tensor2D[], opts?: { readonly training?: boolean }): { loss: tf.Scalar; state: tf.Tensor2D[] };
+}
 
 /** Optimisers the Trainer knows. */
 export type OptimizerName = "adam" | "sgd";
@@ -35,19 +55,26 @@ export interface TrainerConfig {
   readonly maxStepsPerEpoch?: number;
   /** At most this many validation batches per evaluation at full settings (scaled like `maxEpochs`); all when absent. */
   readonly maxValBatches?: number;
+  /** Metrics to report; default the model's own `metrics` (perplexity for language models), else only the loss. */
+  readonly metrics?: readonly Metric<never, never>[];
+  /**
+   * Carry the hidden state from each batch to the next, detached from the graph (d2l's sequential
+   * partitioning): the batch source must be `sequential` and the model must have `lossAndState`. The
+   * state starts from zeros every epoch and whenever the batch size changes. Default false.
+   */
+  readonly carryState?: boolean;
   /** Where progress goes: a listener, several, or `null` for silence. Default: a {@link ConsoleProgress}. */
   readonly listener?: ProgressListener | readonly ProgressListener[] | null;
   /** Title announced to the listener, e.g. `"RNNScratch on SOTU"`. */
   readonly title?: string;
-  /** Training-perplexity reports per epoch, besides the one at its end. Default 10. */
+  /** Training reports per epoch, besides the one at its end. Default 10. */
   readonly reportsPerEpoch?: number;
 }
 
-/** One epoch's summary. */
+/** One epoch's summary: `"train loss"`, `"val loss"` and every metric, e.g. `"train ppl"`, `"val ppl"`, `"val acc"`. */
 export interface EpochRecord {
   readonly epoch: number;
-  readonly trainPerplexity: number;
-  readonly valPerplexity: number;
+  readonly metrics: Readonly<Record<string, number>>;
   readonly seconds: number;
 }
 
@@ -57,29 +84,22 @@ export interface TrainResult {
   readonly epochs: number;
   /** Optimiser steps done. */
   readonly steps: number;
-  /** Training perplexity of the last completed epoch (`NaN` if none completed). */
-  readonly trainPerplexity: number;
-  /** Validation perplexity after the last completed epoch (`NaN` if none completed). */
-  readonly valPerplexity: number;
+  /** The metrics of the last completed epoch (empty if none completed), e.g. `final["val ppl"]`. */
+  readonly final: Readonly<Record<string, number>>;
   /** Wall time of the run, in seconds. */
   readonly seconds: number;
-  /** Training tokens per second (time spent in validation excluded). */
-  readonly charsPerSecond: number;
+  /** Training items (tokens for a language model) per second, time spent in validation excluded. */
+  readonly itemsPerSecond: number;
+  /** What the items are, e.g. `"tokens"`. */
+  readonly itemName: string;
   /** Per-epoch summaries. */
   readonly history: readonly EpochRecord[];
-  /** The training loss of every step, in nats per token. */
+  /** The training loss of every step. */
   readonly stepLosses: readonly number[];
   /** The global gradient norm of every step, before clipping. */
   readonly gradNorms: readonly number[];
   /** Why the run stopped early, if it did (e.g. the loss became NaN). */
   readonly stopped?: string;
-}
-
-function tokensIn(batch: TokenBatch): number {
-  if (!batch.mask) return batch.batchSize * batch.numSteps;
-  let n = 0;
-  for (const m of batch.mask) n += m;
-  return n;
 }
 
 function listenersOf(config: TrainerConfig): ProgressListener[] {
@@ -93,7 +113,21 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Trains language models. One Trainer may fit several models, one after another. */
+/** Weighted sums of the loss over batches, turned into the loss and the loss metrics of one split. */
+function lossMetrics(split: "train" | "val", nats: number, items: number, metrics: readonly LossMetric[]): Record<string, number> {
+  const loss = nats / items;
+  const out: Record<string, number> = { [`${split} loss`]: loss };
+  for (const m of metrics) out[`${split} ${m.name}`] = m.fromLoss(loss);
+  return out;
+}
+
+/** The metrics a progress report shows: the loss metrics when there are any (perplexity), else the loss; and eval metrics. */
+function shown(values: Record<string, number>, metrics: readonly Metric<never, never>[]): Record<string, number> {
+  const hasLossMetric = metrics.some((m) => m.kind === "loss");
+  return Object.fromEntries(Object.entries(values).filter(([k]) => !(hasLossMetric && k.endsWith(" loss"))));
+}
+
+/** Trains any {@link Trainable}. One Trainer may fit several models, one after another. */
 export class Trainer {
   readonly config: TrainerConfig;
 
@@ -108,22 +142,39 @@ export class Trainer {
     this.config = config;
   }
 
-  /** Validation perplexity of `model` on `data`, from at most `maxBatches` batches (default: the config's `maxValBatches`, else all). */
-  evaluate(model: LanguageModel, data: BatchSource, maxBatches = this.config.maxValBatches ?? Infinity): number {
+  private metricsFor<B>(model: Trainable<B>): readonly Metric<never, never>[] {
+    return this.config.metrics ?? model.metrics ?? [];
+  }
+
+  /**
+   * The validation loss and metrics of `model` on `data` (e.g. `{ "val loss": 1.2, "val ppl": 3.3 }`),
+   * from at most `maxBatches` batches (default: the config's `maxValBatches`, else all).
+   */
+  evaluate<B>(model: Trainable<B>, data: BatchSource<B>, maxBatches = this.config.maxValBatches ?? Infinity): Record<string, number> {
+    const metrics = this.metricsFor(model);
+    const evals = metrics.filter((m): m is EvalMetric<never, never> => m.kind === "eval") as unknown as EvalMetric<B, Trainable<B>>[];
+    const hits = evals.map(() => ({ hits: 0, total: 0 }));
     let nats = 0;
-    let tokens = 0;
+    let items = 0;
     let seen = 0;
     for (const batch of data.valBatches()) {
       if (seen >= maxBatches) break;
-      const n = tokensIn(batch);
+      const n = model.countItems?.(batch) ?? 1;
       const loss = tf.tidy(() => model.loss(batch));
       nats += loss.dataSync()[0] * n;
       loss.dispose();
-      tokens += n;
+      items += n;
       seen++;
+      evals.forEach((m, i) => {
+        const r = m.measure(model, batch);
+        hits[i].hits += r.hits;
+        hits[i].total += r.total;
+      });
     }
-    if (tokens === 0) throw new Error("Trainer: the validation set has no tokens. Give the batch source a validation split.");
-    return Math.exp(nats / tokens);
+    if (items === 0) throw new Error("Trainer: the validation set is empty. Give the batch source a validation split.");
+    const out = lossMetrics("val", nats, items, metrics.filter((m): m is LossMetric => m.kind === "loss"));
+    evals.forEach((m, i) => (out[`val ${m.name}`] = hits[i].total > 0 ? hits[i].hits / hits[i].total : NaN));
+    return out;
   }
 
   /**
@@ -131,15 +182,23 @@ export class Trainer {
    * with the reason in `result.stopped` and the listeners' `onEnd`, when the loss or the gradient norm
    * stops being finite; the weights keep their last finite values.
    */
-  async fit(model: LanguageModel, data: BatchSource): Promise<TrainResult> {
+  async fit<B>(model: Trainable<B>, data: BatchSource<B>): Promise<TrainResult> {
+    await setupBackend(); // never train on a backend chosen by accident (tfjs's slow default, cpu)
     const c = this.config;
-    if (data.vocabSize !== model.vocabSize) {
-      throw new Error(`Trainer.fit: the data has a vocabulary of ${data.vocabSize} tokens but the model expects ${model.vocabSize}. Build the model with vocabSize: data.vocabSize.`);
+    const metrics = this.metricsFor(model);
+    const lossOnly = metrics.filter((m): m is LossMetric => m.kind === "loss");
+    const itemName = model.itemName ?? "batches";
+    const countItems = (batch: B): number => model.countItems?.(batch) ?? 1;
+    if (c.carryState) {
+      if (!model.lossAndState) throw new Error("Trainer: carryState needs a model with lossAndState(batch, state) (every language model has it).");
+      if (data.sequential !== true) {
+        throw new Error("Trainer: carryState needs sequential batches, where each batch continues the rows of the one before: build the source with random: false.");
+      }
     }
     const maxEpochs = scaled(c.maxEpochs);
     const stepCap = c.maxStepsPerEpoch === undefined ? Infinity : scaled(c.maxStepsPerEpoch);
-    const epochBatches = (epoch: number): TokenBatch[] => {
-      const out: TokenBatch[] = [];
+    const epochBatches = (epoch: number): B[] => {
+      const out: B[] = [];
       for (const b of data.trainBatches(epoch)) {
         if (out.length >= stepCap) break;
         out.push(b);
@@ -147,12 +206,12 @@ export class Trainer {
       return out;
     };
     let numVal = 0;
-    for (const _ of data.valBatches()) numVal++;
+    for (const _batch of data.valBatches()) numVal++;
     const valCap = scaled(Math.min(numVal, c.maxValBatches ?? Infinity)); // validation is a budget too
     let batches = epochBatches(1);
     if (batches.length === 0) throw new Error("Trainer.fit: the batch source gave no training batches. Is the corpus shorter than one batch?");
     const listeners = listenersOf(c);
-    const plan: TrainingPlan = { maxEpochs, totalSteps: maxEpochs * batches.length, title: c.title };
+    const plan: TrainingPlan = { maxEpochs, totalSteps: maxEpochs * batches.length, title: c.title, itemName };
     listeners.forEach((l) => l.onStart?.(plan));
 
     const optimizer: tf.Optimizer = c.optimizer === "sgd" ? tf.train.sgd(c.lr) : tf.train.adam(c.lr);
@@ -160,10 +219,12 @@ export class Trainer {
     const reportEvery = Math.max(1, Math.floor(batches.length / (c.reportsPerEpoch ?? 10)));
     const t0 = Date.now();
     let trainSeconds = 0;
-    let trainTokens = 0;
+    let trainItems = 0;
     let step = 0;
     let last: TrainingProgress | undefined;
     let stopped: string | undefined;
+    let carried: tf.Tensor2D[] | undefined; // the state carried across batches (carryState)
+    let next: tf.Tensor2D[] | undefined; // the state after the current batch
     const history: EpochRecord[] = [];
     const stepLosses: number[] = [];
     const gradNorms: number[] = [];
@@ -171,18 +232,36 @@ export class Trainer {
       last = p;
       listeners.forEach((l) => l.onProgress(p));
     };
+    const speed = (): number => trainItems / Math.max(trainSeconds, 1e-6);
+    /** One batch's loss; with carryState, read from the carried state, keeping the state after the batch in `next`. */
+    const batchLoss = (batch: B): tf.Scalar => {
+      if (!c.carryState || !model.lossAndState) return model.loss(batch, { training: true });
+      const { loss, state } = model.lossAndState(batch, carried, { training: true });
+      next = state.map((s) => tf.keep(s)); // used as plain values next time: detached from this step's graph
+      return loss;
+    };
 
     try {
       for (let epoch = 1; epoch <= maxEpochs && stopped === undefined; epoch++) {
         if (epoch > 1) batches = epochBatches(epoch);
+        tf.dispose(carried);
+        carried = undefined;
         const epochStart = Date.now();
         let nats = 0;
-        let tokens = 0;
+        let items = 0;
         for (let i = 0; i < batches.length; i++) {
           const stepStart = Date.now();
           const batch = batches[i];
+          if (carried && !carriedFits(carried, batch)) {
+            tf.dispose(carried); // a batch of another size: start from zeros
+            carried = undefined;
+          }
           // Forward and backward; read the loss and the gradient norm before touching the weights.
-          const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
+          const { value, grads } = tf.variableGrads(() => batchLoss(batch), vars);
+          if (next !== undefined) {
+            tf.dispose(carried); // only now: the backward pass needed it
+            [carried, next] = [next, undefined];
+          }
           const normT = globalNorm(grads);
           const loss = value.dataSync()[0];
           const norm = normT.dataSync()[0];
@@ -205,46 +284,40 @@ export class Trainer {
           tf.dispose(Object.values(grads));
           stepLosses.push(loss);
           gradNorms.push(norm);
-          const n = tokensIn(batch);
+          const n = countItems(batch);
           nats += loss * n;
-          tokens += n;
-          trainTokens += n;
+          items += n;
+          trainItems += n;
           trainSeconds += (Date.now() - stepStart) / 1000;
           const isLast = i === batches.length - 1;
           if (!isLast && (i + 1) % reportEvery === 0) {
             report({
               epoch, step, x: epoch - 1 + (i + 1) / batches.length,
               elapsedSeconds: (Date.now() - t0) / 1000,
-              charsPerSecond: trainTokens / Math.max(trainSeconds, 1e-6),
-              metrics: { "train ppl": Math.exp(nats / tokens) },
+              itemsPerSecond: speed(),
+              metrics: shown(lossMetrics("train", nats, items, lossOnly), metrics),
             });
             await yieldToEventLoop();
           }
         }
         if (stopped !== undefined) break;
-        const trainPerplexity = Math.exp(nats / tokens);
-        const valPerplexity = this.evaluate(model, data, valCap);
-        history.push({ epoch, trainPerplexity, valPerplexity, seconds: (Date.now() - epochStart) / 1000 });
-        report({
-          epoch, step, x: epoch,
-          elapsedSeconds: (Date.now() - t0) / 1000,
-          charsPerSecond: trainTokens / Math.max(trainSeconds, 1e-6),
-          metrics: { "train ppl": trainPerplexity, "val ppl": valPerplexity },
-        });
+        const values = { ...lossMetrics("train", nats, items, lossOnly), ...this.evaluate(model, data, valCap) };
+        history.push({ epoch, metrics: values, seconds: (Date.now() - epochStart) / 1000 });
+        report({ epoch, step, x: epoch, elapsedSeconds: (Date.now() - t0) / 1000, itemsPerSecond: speed(), metrics: shown(values, metrics) });
         await yieldToEventLoop();
       }
     } finally {
+      tf.dispose(carried);
       optimizer.dispose();
       listeners.forEach((l) => l.onEnd?.(last, stopped));
     }
-    const lastEpoch = history[history.length - 1];
     return {
       epochs: history.length,
       steps: stepLosses.length,
-      trainPerplexity: lastEpoch?.trainPerplexity ?? NaN,
-      valPerplexity: lastEpoch?.valPerplexity ?? NaN,
+      final: history[history.length - 1]?.metrics ?? {},
       seconds: (Date.now() - t0) / 1000,
-      charsPerSecond: trainTokens / Math.max(trainSeconds, 1e-6),
+      itemsPerSecond: speed(),
+      itemName,
       history,
       stepLosses,
       gradNorms,
@@ -253,9 +326,16 @@ export class Trainer {
   }
 }
 
+/** True when a carried state fits a batch (same number of rows). */
+function carriedFits(state: tf.Tensor2D[], batch: unknown): boolean {
+  const rows = (batch as { batchSize?: number }).batchSize;
+  return rows === undefined || state.every((s) => s.shape[0] === rows);
+}
+
 /** A {@link ProgressListener} that prints one line per epoch (about ten lines per run) to the console. */
 export class ConsoleProgress implements ProgressListener {
   private maxEpochs = 1;
+  private itemName = "items";
   private title = "";
   private readonly print: (line: string) => void;
 
@@ -266,14 +346,15 @@ export class ConsoleProgress implements ProgressListener {
 
   onStart(plan: TrainingPlan): void {
     this.maxEpochs = plan.maxEpochs;
+    this.itemName = plan.itemName ?? "items";
     this.title = plan.title ? `${plan.title}: ` : "";
   }
 
   onProgress(p: TrainingProgress): void {
     const every = Math.max(1, Math.round(this.maxEpochs / 10));
-    const endOfEpoch = p.metrics["val ppl"] !== undefined;
+    const endOfEpoch = Object.keys(p.metrics).some((k) => k.startsWith("val "));
     if (!endOfEpoch || (p.epoch % every !== 0 && p.epoch !== 1 && p.epoch !== this.maxEpochs)) return;
-    this.print(formatProgress(p, this.maxEpochs, this.title));
+    this.print(formatProgress(p, this.maxEpochs, this.title, this.itemName));
   }
 
   onEnd(last: TrainingProgress | undefined, reason?: string): void {
@@ -282,9 +363,9 @@ export class ConsoleProgress implements ProgressListener {
   }
 }
 
-/** One line for people: `epoch 3/20 · step 120 · train ppl 8.21 · val ppl 9.02 · 3,450 chars/s · 12.3 s`. */
-export function formatProgress(p: TrainingProgress, maxEpochs: number, prefix = ""): string {
+/** One line for people: `epoch 3/20 · step 120 · train ppl 8.21 · val ppl 9.02 · 3,450 tokens/s · 12.3 s`. */
+export function formatProgress(p: TrainingProgress, maxEpochs: number, prefix = "", itemName = "items"): string {
   const metrics = Object.entries(p.metrics).map(([k, v]) => `${k} ${v.toFixed(2)}`);
-  const speed = p.charsPerSecond === undefined ? [] : [`${Math.round(p.charsPerSecond).toLocaleString("en-US")} chars/s`];
+  const speed = p.itemsPerSecond === undefined ? [] : [`${Math.round(p.itemsPerSecond).toLocaleString("en-US")} ${itemName}/s`];
   return prefix + [`epoch ${p.epoch}/${maxEpochs}`, `step ${p.step}`, ...metrics, ...speed, `${p.elapsedSeconds.toFixed(1)} s`].join(" · ");
 }
