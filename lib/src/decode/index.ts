@@ -1,2 +1,4 @@
 // Barrel of lib/src/decode: one `export * from "./file";` line per file.
+export * from "./stepper";
 export * from "./sampling";
+export * from "./suffix";

@@ -5,10 +5,21 @@ import { setupBackend } from "../backend";
 import { Rng } from "../data/rng";
 import { RNNScratch } from "../rnn/rnn";
 import { RNNLMScratch } from "../rnn/rnn-lm";
+import { idsTensor } from "../data/batch-tensors";
+import type { LanguageModel } from "../rnn/rnn-lm";
 import {
-  decode, nextTokenLogits, entropyBits, entropyVsTemperature, generateText, greedy, nextTokenProbs, sampleIndex, sampleTemperature,
-  sampleTopK, sampleTopP, softmaxTemperature, topKFilter, topPFilter,
+  DecodeMethod, DecodeOptions, decode, nextTokenLogits, entropyBits, entropyVsTemperature, generateText, nextTokenProbs, restrictLogits, sample,
+  sampleIndex, softmaxTemperature, topKFilter, topPFilter,
 } from "./sampling";
+import { languageModelStepper } from "./stepper";
+import { sampleWithSuffix } from "./suffix";
+
+const greedy = (m: LanguageModel, prefix: number[], opts: DecodeOptions): number[] => decode(m, prefix, { kind: "greedy" }, opts);
+const withMethod = (method: DecodeMethod) => (m: LanguageModel, prefix: number[], opts: DecodeOptions): number[] => decode(m, prefix, method, opts);
+const sampleTemperature = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { temperature: number }): number[] =>
+  withMethod({ kind: "temperature", temperature: opts.temperature })(m, prefix, opts);
+const sampleTopK = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { k: number }): number[] => withMethod({ kind: "topK", k: opts.k })(m, prefix, opts);
+const sampleTopP = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { p: number }): number[] => withMethod({ kind: "topP", p: opts.p })(m, prefix, opts);
 
 before(async () => {
   await setupBackend();
@@ -80,7 +91,7 @@ test("temperature → 0 equals greedy; samplers are seeded, respect maxLength an
   const stopped = sampleTemperature(m, [1], { temperature: 1.5, maxLength: 30, seed: 4, eosId: eos });
   assert.deepEqual(stopped, a.slice(0, a.indexOf(eos)));
   assert.throws(() => decode(m, [], { kind: "greedy" }, { maxLength: 3 }), /prefix is empty/);
-  assert.throws(() => decode(m, [9], { kind: "greedy" }, { maxLength: 3 }), /prefix id 9/);
+  assert.throws(() => decode(m, [9], { kind: "greedy" }, { maxLength: 3 }), /id 9 is not in the model's vocabulary of 6/);
   m.dispose();
 });
 
@@ -92,8 +103,7 @@ test("top-k and top-p decoding only ever pick tokens inside their sets", () => {
     const seq = [0, ...ids];
     for (let t = 1; t < seq.length; t++) {
       const logits = tf.tidy(() => {
-        const X = tf.oneHot(tf.tensor2d(seq.slice(0, t), [t, 1], "int32"), 6).toFloat() as tf.Tensor3D;
-        const [o, s] = m.forward(X);
+        const [o, s] = m.forward(idsTensor(seq.slice(0, t), 1, t));
         tf.dispose(s);
         return o.slice([t - 1, 0, 0], [1, 1, 6]).dataSync();
       });
@@ -120,5 +130,69 @@ test("generateText decodes characters and no tensors leak over 50 sampling calls
     nextTokenLogits(m, [2]);
   }
   assert.equal(tf.memory().numTensors, before);
+  m.dispose();
+});
+
+test("sample: a batch of rows with different prefixes equals decoding each row alone; finished rows leave the batch", () => {
+  const m = model();
+  const prefixes = [[1, 2, 3], [4], [0, 5]];
+  const rows = sample(languageModelStepper(m), prefixes, { method: { kind: "greedy" }, maxLength: 12, eosId: 2 });
+  prefixes.forEach((p, b) => assert.deepEqual(rows[b], greedy(m, p, { maxLength: 12, eosId: 2 }), `row ${b}`));
+  assert.ok(rows.some((r) => r.length < 12), "at least one row stopped at <eos>, so the batch shrank");
+  m.dispose();
+});
+
+test("the stepper's reorder keeps, drops and duplicates rows, state and all", () => {
+  const m = model();
+  const stepper = languageModelStepper(m);
+  const V = 6;
+  const logits = stepper.start([[1, 2], [3, 4], [5, 0]]);
+  assert.equal(stepper.numRows, 3);
+  stepper.reorder([2, 0, 2]);
+  assert.equal(stepper.numRows, 3);
+  const next = stepper.step([1, 1, 1]);
+  const alone = (p: number[]): Float32Array => nextTokenLogits(m, p);
+  const close = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => Array.from(a).every((v, i) => Math.abs(v - b[i]) < 1e-5);
+  assert.ok(close(next.subarray(0, V), alone([5, 0, 1])), "row 0 is old row 2, then 1");
+  assert.ok(close(next.subarray(V, 2 * V), alone([1, 2, 1])), "row 1 is old row 0, then 1");
+  assert.ok(close(next.subarray(2 * V), next.subarray(0, V)), "a duplicated row evolves the same way");
+  assert.ok(close(logits.subarray(V, 2 * V), alone([3, 4])));
+  assert.throws(() => stepper.reorder([3]), /row 3 does not exist/);
+  assert.throws(() => stepper.step([1]), /1 ids for 3 rows/);
+  stepper.dispose();
+  assert.throws(() => stepper.step([1, 1, 1]), /call start/);
+  m.dispose();
+});
+
+test("allowedTokens constrains every step; an impossible constraint is an error that says so", () => {
+  const m = model();
+  const evenOnly = (): number[] => [0, 2, 4];
+  for (const method of [{ kind: "greedy" }, { kind: "temperature", temperature: 2 }, { kind: "topK", k: 2 }, { kind: "topP", p: 0.5 }] as const) {
+    const ids = decode(m, [1], method, { maxLength: 30, seed: 3, allowedTokens: evenOnly });
+    assert.equal(ids.length, 30);
+    assert.ok(ids.every((id) => id % 2 === 0), `${method.kind}: ${ids}`);
+  }
+  // Position-dependent: token t must be t mod 6, whatever the model prefers.
+  assert.deepEqual(decode(m, [1], { kind: "temperature", temperature: 1 }, { maxLength: 8, allowedTokens: (t) => [t % 6] }), [0, 1, 2, 3, 4, 5, 0, 1]);
+  assert.throws(() => decode(m, [1], { kind: "greedy" }, { maxLength: 3, allowedTokens: () => [] }), /no token is allowed at this step/);
+  assert.throws(() => restrictLogits([0, 1], [2]), /allowed id 2 is not in the vocabulary of 2/);
+  m.dispose();
+});
+
+test("sampleWithSuffix: every row ends with the suffix, stems respect their bounds, and the model chooses where it attaches", () => {
+  const m = model(6, 2, 5);
+  const tensors = tf.memory().numTensors;
+  const rows = sampleWithSuffix(languageModelStepper(m), Array.from({ length: 12 }, () => [1]), [3, 4, 0], {
+    method: { kind: "temperature", temperature: 1 }, eosId: 0, minStem: 2, maxStem: 6, seed: 1,
+  });
+  assert.equal(tf.memory().numTensors, tensors);
+  for (const r of rows) {
+    assert.deepEqual(r.slice(-2), [3, 4], `${r} ends with the suffix (its <eos> dropped)`);
+    const stem = r.slice(0, -2);
+    assert.ok(stem.length >= 2 && stem.length <= 6, `stem ${stem}`);
+    assert.ok(!stem.includes(0), "no <eos> inside a stem");
+  }
+  assert.ok(new Set(rows.map((r) => r.length)).size > 1, "stem lengths vary: each is drawn in proportion to the model's likelihood");
+  assert.throws(() => sampleWithSuffix(languageModelStepper(m), [[1]], [], { method: { kind: "greedy" }, eosId: 0 }), /suffix is empty/);
   m.dispose();
 });

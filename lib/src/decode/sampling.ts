@@ -1,25 +1,26 @@
 /**
- * Turning a language model into text, one token at a time. The model first reads a prefix (the
- * "prime", warming up its hidden state); then each step picks the next token from the distribution
- * `softmax(o / T)` over the vocabulary, feeds it back in, and stops at `<eos>` or a maximum length.
+ * Turning a model into text, one token at a time, for a whole batch of rows at once. The model first
+ * reads each row's prefix (the "prime", warming up its state); then each step picks the next token from
+ * the distribution `softmax(o / T)` over the vocabulary, feeds it back in, and a row stops at `<eos>` or
+ * a maximum length. Every sampler drives a {@link Stepper}, so it works for any model that has one.
  *
  * - **greedy**: always the most likely token (deterministic, often repetitive);
  * - **temperature**: sample from `softmax(o / T)`; `T < 1` sharpens, `T > 1` flattens, `T → 0` is greedy;
  * - **top-k**: sample among the `k` most likely tokens only;
- * - **top-p** (nucleus): sample among the smallest set of tokens whose probability reaches `p`.
+ * - **top-p** (nucleus): sample among the smallest set of tokens whose probability reaches `p`;
+ * - **constraints**: `allowedTokens(t, generated, row)` limits the choice at every step (poem forms, rhymes).
  *
  * Every sampler is seeded: the same seed gives the same text.
  *
  * ```ts
- * const ids = sampleTopP(model, vocab.encode(["t", "h"]), { p: 0.9, maxLength: 50, seed: 1 });
+ * const rows = sample(languageModelStepper(model), [[bos], [bos, t]], { method: { kind: "topP", p: 0.9 }, maxLength: 20, eosId });
  * generateText(model, vocab, "the ", { kind: "temperature", temperature: 0.8 }, { maxLength: 60 });
  * ```
  * @see notebooks/02-rnn.ipynb
  */
-import * as tf from "@tensorflow/tfjs";
-import { oneHotIds } from "../data/batch-tensors";
 import { Rng } from "../data/rng";
 import type { LanguageModel } from "../rnn/rnn-lm";
+import { Prefixes, Stepper, languageModelStepper } from "./stepper";
 
 // ---------------------------------------------------------------- distributions (plain numbers)
 
@@ -97,7 +98,7 @@ export function entropyVsTemperature(logits: ArrayLike<number>, temperatures: re
   return temperatures.map((temperature) => ({ temperature, entropy: entropyBits(softmaxTemperature(logits, temperature)) }));
 }
 
-// ---------------------------------------------------------------- decoding with a model
+// ---------------------------------------------------------------- decoding through a stepper
 
 /** How the next token is chosen. */
 export type DecodeMethod =
@@ -105,16 +106,6 @@ export type DecodeMethod =
   | { readonly kind: "temperature"; readonly temperature: number }
   | { readonly kind: "topK"; readonly k: number; readonly temperature?: number }
   | { readonly kind: "topP"; readonly p: number; readonly temperature?: number };
-
-/** Options shared by every decoder. */
-export interface DecodeOptions {
-  /** At most this many new tokens. */
-  readonly maxLength: number;
-  /** Stop when this token is produced (it is not included in the result). */
-  readonly eosId?: number;
-  /** Seed of the sampling; the same seed gives the same tokens. Default 0. */
-  readonly seed?: number;
-}
 
 /** The next-token distribution a method samples from, given the logits. */
 export function nextTokenProbs(logits: ArrayLike<number>, method: DecodeMethod): Float64Array {
@@ -130,70 +121,112 @@ export function nextTokenProbs(logits: ArrayLike<number>, method: DecodeMethod):
   }
 }
 
-/** Runs `ids` through the model from `state` (consumed) and returns the last step's logits and the new state. */
-function step(model: LanguageModel, ids: readonly number[], state: tf.Tensor2D[] | undefined): [Float32Array, tf.Tensor2D[]] {
-  const X = oneHotIds(ids, 1, ids.length, model.vocabSize); // [numSteps, 1, vocabSize]
-  const [logits, newState] = model.forward(X, state);
-  const last = tf.tidy(() => tf.slice(logits, [ids.length - 1, 0, 0], [1, 1, model.vocabSize]).dataSync() as Float32Array);
-  tf.dispose([X, logits, ...(state ?? [])]);
-  return [last, newState];
+/**
+ * A constraint: the ids allowed as token `t` (0-based, counted after the prefix) of row `row`, given the
+ * ids that row generated so far; `null` allows every token.
+ */
+export type AllowedTokens = (t: number, generated: readonly number[], row: number) => readonly number[] | null;
+
+/** `logits` with every token outside `allowed` set to `−∞` (a copy). @throws Error when nothing is allowed. */
+export function restrictLogits(logits: ArrayLike<number>, allowed: readonly number[], where = "allowedTokens"): Float32Array {
+  if (allowed.length === 0) {
+    throw new Error(`${where}: no token is allowed at this step, so the constraint cannot be met. Relax it (allow at least one token per step).`);
+  }
+  const out = new Float32Array(logits.length).fill(-Infinity);
+  for (const id of allowed) {
+    if (!(Number.isInteger(id) && id >= 0 && id < logits.length)) throw new Error(`${where}: allowed id ${id} is not in the vocabulary of ${logits.length}.`);
+    out[id] = logits[id];
+  }
+  return out;
+}
+
+/** Picks one token from `logits` with `method` (and an optional set of allowed ids), drawing from `rng`. */
+export function chooseToken(logits: ArrayLike<number>, method: DecodeMethod, rng: Rng, allowed?: readonly number[] | null): number {
+  return sampleIndex(nextTokenProbs(allowed ? restrictLogits(logits, allowed) : logits, method), rng);
+}
+
+/** Options of {@link sample}. */
+export interface SampleOptions {
+  /** How each next token is chosen. */
+  readonly method: DecodeMethod;
+  /** At most this many new tokens per row. */
+  readonly maxLength: number;
+  /** A row stops when it produces this token (which is not included in its result). */
+  readonly eosId?: number;
+  /** Seed of the sampling; the same seed gives the same tokens. Default 0. */
+  readonly seed?: number;
+  /** A constraint on every step (see {@link AllowedTokens}). */
+  readonly allowedTokens?: AllowedTokens;
+}
+
+/**
+ * Generates up to `maxLength` new tokens for every row the stepper starts with `input`, all rows in one
+ * batched step each. A row that produces `eosId` is finished and dropped from the batch (with
+ * `reorder`). Returns each row's new ids (without its prefix, and without the `<eos>` that stopped it).
+ * The stepper's state is freed at the end.
+ */
+export function sample<S>(stepper: Stepper<S>, input: S, opts: SampleOptions): number[][] {
+  const { method, maxLength, eosId, seed = 0, allowedTokens } = opts;
+  if (!(Number.isInteger(maxLength) && maxLength >= 0)) throw new Error(`sample: maxLength must be an integer ≥ 0, got ${maxLength}.`);
+  const rng = new Rng(seed);
+  const V = stepper.vocabSize;
+  try {
+    let logits = stepper.start(input);
+    const out: number[][] = Array.from({ length: stepper.numRows }, () => []);
+    let alive = out.map((_, r) => r); // alive[i]: the original row of the stepper's row i
+    for (let t = 0; t < maxLength && alive.length > 0; t++) {
+      const keep: number[] = [];
+      const next: number[] = [];
+      alive.forEach((r, i) => {
+        const id = chooseToken(logits.subarray(i * V, (i + 1) * V), method, rng, allowedTokens?.(t, out[r], r));
+        if (id === eosId) return;
+        out[r].push(id);
+        keep.push(i);
+        next.push(id);
+      });
+      if (keep.length === 0 || t === maxLength - 1) break;
+      if (keep.length < alive.length) {
+        stepper.reorder(keep); // finished rows leave the batch
+        alive = keep.map((i) => alive[i]);
+      }
+      logits = stepper.step(next);
+    }
+    return out;
+  } finally {
+    stepper.dispose();
+  }
+}
+
+/** Options of {@link decode}. */
+export interface DecodeOptions {
+  /** At most this many new tokens. */
+  readonly maxLength: number;
+  /** Stop when this token is produced (it is not included in the result). */
+  readonly eosId?: number;
+  /** Seed of the sampling. Default 0. */
+  readonly seed?: number;
+  /** A constraint on every step. */
+  readonly allowedTokens?: AllowedTokens;
+}
+
+/**
+ * One sequence from a language model: up to `maxLength` new token ids after `prefix`, each chosen with
+ * `method`. Returns only the new ids (without the prefix, and without the `<eos>` that stopped it).
+ */
+export function decode(model: LanguageModel, prefix: readonly number[], method: DecodeMethod, opts: DecodeOptions): number[] {
+  if (prefix.length === 0) throw new Error("decode: the prefix is empty; give at least one token (for names, the <bos> id or a first letter).");
+  return sample(languageModelStepper(model), [prefix] as Prefixes, { ...opts, method })[0];
 }
 
 /** The logits of the token that would follow `prefix` (ids), `[vocabSize]`; no tensors are left behind. */
 export function nextTokenLogits(model: LanguageModel, prefix: readonly number[]): Float32Array {
   if (prefix.length === 0) throw new Error("nextTokenLogits: the prefix is empty; give at least one token (e.g. the <bos> id).");
-  const [logits, state] = step(model, prefix, undefined);
-  tf.dispose(state);
-  return logits;
-}
-
-/**
- * Generates up to `maxLength` new token ids after `prefix`, choosing each with `method`.
- * Returns only the new ids (without the prefix, and without the `<eos>` that stopped it).
- */
-export function decode(model: LanguageModel, prefix: readonly number[], method: DecodeMethod, opts: DecodeOptions): number[] {
-  if (prefix.length === 0) throw new Error("decode: the prefix is empty; give at least one token (for names, the <bos> id or a first letter).");
-  if (!(Number.isInteger(opts.maxLength) && opts.maxLength >= 0)) throw new Error(`decode: maxLength must be an integer ≥ 0, got ${opts.maxLength}.`);
-  for (const id of prefix) {
-    if (!(Number.isInteger(id) && id >= 0 && id < model.vocabSize)) {
-      throw new Error(`decode: prefix id ${id} is not in the model's vocabulary of ${model.vocabSize}; encode the prefix with the model's vocab.`);
-    }
-  }
-  const rng = new Rng(opts.seed ?? 0);
-  const out: number[] = [];
-  let [logits, state] = step(model, prefix, undefined); // warm-up: read the whole prefix
+  const stepper = languageModelStepper(model);
   try {
-    while (out.length < opts.maxLength) {
-      const next = sampleIndex(nextTokenProbs(logits, method), rng);
-      if (next === opts.eosId) break;
-      out.push(next);
-      if (out.length === opts.maxLength) break;
-      [logits, state] = step(model, [next], state);
-    }
+    return stepper.start([prefix]);
   } finally {
-    tf.dispose(state);
+    stepper.dispose();
   }
-  return out;
-}
-
-/** The most likely token at every step. */
-export function greedy(model: LanguageModel, prefix: readonly number[], opts: DecodeOptions): number[] {
-  return decode(model, prefix, { kind: "greedy" }, opts);
-}
-
-/** Samples from `softmax(o / T)`. */
-export function sampleTemperature(model: LanguageModel, prefix: readonly number[], opts: DecodeOptions & { readonly temperature: number }): number[] {
-  return decode(model, prefix, { kind: "temperature", temperature: opts.temperature }, opts);
-}
-
-/** Samples among the `k` most likely tokens. */
-export function sampleTopK(model: LanguageModel, prefix: readonly number[], opts: DecodeOptions & { readonly k: number; readonly temperature?: number }): number[] {
-  return decode(model, prefix, { kind: "topK", k: opts.k, temperature: opts.temperature }, opts);
-}
-
-/** Samples from the nucleus: the most likely tokens that together reach probability `p`. */
-export function sampleTopP(model: LanguageModel, prefix: readonly number[], opts: DecodeOptions & { readonly p: number; readonly temperature?: number }): number[] {
-  return decode(model, prefix, { kind: "topP", p: opts.p, temperature: opts.temperature }, opts);
 }
 
 /** The part of a vocabulary the text helpers need (the course's `Vocab` fits). */

@@ -25,7 +25,6 @@ import {
   rnnBackward,
   rnnCellForward,
   rnnForward,
-  uniformRng,
 } from "../rnn/rnn-step";
 
 /** The end-of-name character of the classic path (index 0 of its vocabulary). */
@@ -97,7 +96,7 @@ export function classicVocab(names: readonly string[]): string[] {
 
 /** Initial parameters as in the assignment: weights `N(0, 0.01²)`, biases zero. */
 export function initClassicParams(vocabSize: number, numHiddens: number, seed: number): RnnStepParams {
-  const rand = uniformRng(seed);
+  const rand = new Rng(seed);
   return {
     Wax: randnMat(numHiddens, vocabSize, rand, 0.01),
     Waa: randnMat(numHiddens, numHiddens, rand, 0.01),
@@ -305,11 +304,11 @@ export type ClassicGradCheck = Record<(typeof PARAM_NAMES)[number] | "max", numb
  */
 export function classicGradientCheck(config: { readonly vocabSize?: number; readonly numHiddens?: number; readonly length?: number; readonly seed?: number } = {}): ClassicGradCheck {
   const { vocabSize = 5, numHiddens = 6, length = 5, seed = 3 } = config;
-  const rand = uniformRng(seed + 77);
+  const rand = new Rng(seed + 77);
   const params: { -readonly [K in keyof RnnStepParams]: Mat } = { ...initClassicParams(vocabSize, numHiddens, seed) };
   // Larger weights than the 0.01 initialisation, so the tanh and the softmax are far from linear.
   for (const k of PARAM_NAMES) params[k] = randnMat(params[k].rows, params[k].cols, rand, 0.5);
-  const ids = Array.from({ length }, () => 1 + Math.floor(rand() * (vocabSize - 1)));
+  const ids = Array.from({ length }, () => 1 + rand.int(vocabSize - 1));
   const X = [null, ...ids];
   const Y = [...ids, 0];
   const aPrev = randnMat(numHiddens, 1, rand, 0.5);

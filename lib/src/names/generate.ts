@@ -6,21 +6,23 @@
  *
  * ```ts
  * sampleNames(model, vocab, { count: 20, method: { kind: "temperature", temperature: 0.8 }, prefix: "tyranno" });
- * sampleWithSuffix(model, vocab, "saurus", { count: 20, method: { kind: "topP", p: 0.9 } });
+ * sampleNamesWithSuffix(model, vocab, "saurus", { count: 20, method: { kind: "topP", p: 0.9 } });
  * temperatureSweep(model, vocab, data, split, [0.5, 1, 1.5], { count: 1000 });
  * ```
  * @see notebooks/08-dinosaur-names.ipynb
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchTensors, disposeBatchTensors, oneHotIds } from "../data/batch-tensors";
-import type { BatchSource } from "../data/batch";
+import type { BatchSource, TokenBatch } from "../data/batch";
+import { idsTensor } from "../data/batch-tensors";
 import { LineSpecialIds, lineSpecialIds, paddedBatch } from "../data/line-batches";
 import { sequenceCrossEntropy } from "../data/perplexity";
-import { Rng } from "../data/rng";
 import { charTokens } from "../data/tokenize";
 import type { Vocab } from "../data/vocab";
-import { DecodeMethod, nextTokenProbs, sampleIndex } from "../decode/sampling";
-import type { RecurrentBlock, RecurrentState } from "../rnn/recurrent";
+import { DecodeMethod, sample } from "../decode/sampling";
+import { languageModelStepper } from "../decode/stepper";
+import { sampleWithSuffix } from "../decode/suffix";
+import type { RecurrentBlock } from "../rnn/recurrent";
+import type { TokenEncoder } from "../rnn/embedding";
 import type { LanguageModel } from "../rnn/rnn-lm";
 import { coloredText } from "../plot/colored-text";
 import type { HtmlView } from "../plot/figure";
@@ -42,168 +44,63 @@ export interface SampleNamesOptions {
   readonly seed?: number;
 }
 
-/** Runs `ids` (row-major `[batchSize, numSteps]`) from `state`; returns the last step's logits `[batchSize · V]` and the new state. */
-function advance(model: LanguageModel, ids: number[], batchSize: number, state: RecurrentState | undefined): [Float32Array, RecurrentState] {
-  const numSteps = ids.length / batchSize;
-  const X = oneHotIds(ids, batchSize, numSteps, model.vocabSize); // [numSteps, batchSize, V]
-  const [logits, newState] = model.forward(X, state);
-  const last = tf.tidy(() => tf.slice(logits, [numSteps - 1, 0, 0], [1, batchSize, model.vocabSize]).dataSync() as Float32Array);
-  tf.dispose([X, logits]);
-  return [last, newState];
-}
-
-/** Row-major `[count, 1 + prefix]` ids: the start token then the prefix, for every row. */
-function startIds(vocab: Vocab, special: LineSpecialIds, prefix: string, count: number): number[] {
-  const prefixIds = vocab.encode(charTokens(prefix));
-  if (vocab.unkId !== undefined && prefixIds.includes(vocab.unkId)) throw new Error(`sampleNames: the prefix "${prefix}" has letters the vocabulary does not know.`);
-  const row = [special.start, ...prefixIds];
-  return Array.from({ length: count }, () => row).flat();
-}
-
-function checkCount(where: string, count: number): void {
+/** `count` copies of the start token followed by the prefix, one row per name. */
+function startRows(vocab: Vocab, special: LineSpecialIds, prefix: string, count: number, where: string): number[][] {
   if (!Number.isInteger(count) || count < 1) throw new Error(`${where}: count must be a positive integer, got ${count}.`);
+  const chars = charTokens(prefix);
+  const unknown = chars.filter((c) => !vocab.has(c));
+  if (unknown.length > 0) throw new Error(`${where}: the prefix "${prefix}" has letters the vocabulary does not know (${[...new Set(unknown)].join(", ")}).`);
+  const row = [special.start, ...vocab.encode(chars)];
+  return Array.from({ length: count }, () => row);
 }
 
 /**
- * Samples `count` names in one batch. Each name stops at `<eos>` or after `maxLength` new
- * characters; the result includes the prefix.
+ * Samples `count` names in one batch (the course's one sampler, {@link sample}). Each name stops at
+ * `<eos>` or after `maxLength` new characters; the result includes the prefix.
  */
 export function sampleNames(model: LanguageModel, vocab: Vocab, opts: SampleNamesOptions): string[] {
   const { count, method, prefix = "", maxLength = 50, seed = 0 } = opts;
-  checkCount("sampleNames", count);
   const special = lineSpecialIds(vocab);
-  const V = model.vocabSize;
-  const rng = new Rng(seed);
-  const out: number[][] = Array.from({ length: count }, () => []);
-  const done = new Array<boolean>(count).fill(false);
-  let [logits, state] = advance(model, startIds(vocab, special, prefix, count), count, undefined);
-  try {
-    for (let step = 0; step < maxLength; step++) {
-      const next = new Array<number>(count).fill(special.eos);
-      for (let b = 0; b < count; b++) {
-        if (done[b]) continue;
-        const id = sampleIndex(nextTokenProbs(logits.subarray(b * V, (b + 1) * V), method), rng);
-        if (id === special.eos) done[b] = true;
-        else {
-          out[b].push(id);
-          next[b] = id;
-        }
-      }
-      if (done.every((d) => d) || step === maxLength - 1) break;
-      const old = state;
-      [logits, state] = advance(model, next, count, state); // finished rows keep reading <eos>; they are ignored
-      tf.dispose(old);
-    }
-  } finally {
-    tf.dispose(state);
-  }
-  return out.map((ids) => prefix + vocab.decode(ids).join(""));
+  const rows = sample(languageModelStepper(model), startRows(vocab, special, prefix, count, "sampleNames"), { method, maxLength, eosId: special.eos, seed });
+  return rows.map((ids) => prefix + vocab.decode(ids).join(""));
 }
 
-/** Options of {@link sampleWithSuffix}. */
-export interface SuffixOptions extends SampleNamesOptions {
+/** Options of {@link sampleNamesWithSuffix}. */
+export interface NameSuffixOptions extends SampleNamesOptions {
   /** Longest stem (characters between the prefix and the suffix). Default 12. */
   readonly maxStem?: number;
   /** Shortest stem. Default 1. */
   readonly minStem?: number;
 }
 
-/** `Σ log p(ids[j] | …)` of a teacher-forced continuation from `state`, per row; `first` holds the logits predicting `ids[0]`. */
-function continuationLogProb(model: LanguageModel, first: Float32Array, state: RecurrentState, ids: readonly number[], count: number): Float64Array {
-  const V = model.vocabSize;
-  const score = new Float64Array(count);
-  const logSoftmaxAt = (logits: ArrayLike<number>, offset: number, id: number): number => {
-    let max = -Infinity;
-    for (let i = 0; i < V; i++) max = Math.max(max, logits[offset + i]);
-    let sum = 0;
-    for (let i = 0; i < V; i++) sum += Math.exp(logits[offset + i] - max);
-    return logits[offset + id] - max - Math.log(sum);
-  };
-  for (let b = 0; b < count; b++) score[b] = logSoftmaxAt(first, b * V, ids[0]);
-  if (ids.length > 1) {
-    const feed = Array.from({ length: count }, () => ids.slice(0, -1)).flat(); // [count, n-1]
-    const X = oneHotIds(feed, count, ids.length - 1, V);
-    const [logits, s] = model.forward(X, state);
-    const all = logits.dataSync(); // [n-1, count, V]
-    tf.dispose([X, logits, ...s]);
-    for (let j = 1; j < ids.length; j++) {
-      for (let b = 0; b < count; b++) score[b] += logSoftmaxAt(all, ((j - 1) * count + b) * V, ids[j]);
-    }
-  }
-  return score;
-}
-
 /**
- * Names that end with `suffix` ("saurus"): a stem is sampled with `<eos>` forbidden, and after every
- * stem length the model scores how likely `suffix` + `<eos>` would follow. Each name is then cut at a
- * stem length drawn in proportion to that likelihood, so the model decides where the suffix fits.
+ * Names that end with `suffix` ("saurus"): a stem is sampled with `<eos>` forbidden, and the model decides
+ * after how many letters `suffix` + `<eos>` fits best (see `decode/suffix.ts`).
  */
-export function sampleWithSuffix(model: LanguageModel, vocab: Vocab, suffix: string, opts: SuffixOptions): string[] {
+export function sampleNamesWithSuffix(model: LanguageModel, vocab: Vocab, suffix: string, opts: NameSuffixOptions): string[] {
   const { count, method, prefix = "", seed = 0, maxStem = 12, minStem = 1 } = opts;
-  checkCount("sampleWithSuffix", count);
-  if (suffix.length === 0) throw new Error("sampleWithSuffix: the suffix is empty; use sampleNames for free names.");
+  if (suffix.length === 0) throw new Error("sampleNamesWithSuffix: the suffix is empty; use sampleNames for free names.");
   const special = lineSpecialIds(vocab);
   const suffixIds = [...vocab.encode(charTokens(suffix)), special.eos];
-  const V = model.vocabSize;
-  const rng = new Rng(seed);
-  const stems: number[][] = Array.from({ length: count }, () => []);
-  const scores: Float64Array[] = []; // scores[k][b]: log p(suffix <eos> | stem of length k)
-  let [logits, state] = advance(model, startIds(vocab, special, prefix, count), count, undefined);
-  try {
-    for (let k = 0; k <= maxStem; k++) {
-      scores.push(k >= minStem ? continuationLogProb(model, logits, state, suffixIds, count) : new Float64Array(count).fill(-Infinity));
-      if (k === maxStem) break;
-      const next: number[] = [];
-      for (let b = 0; b < count; b++) {
-        const p = nextTokenProbs(logits.subarray(b * V, (b + 1) * V), method);
-        const mass = 1 - p[special.eos];
-        if (mass > 1e-12) {
-          p[special.eos] = 0; // a stem never ends by itself
-          for (let i = 0; i < V; i++) p[i] /= mass;
-        } else {
-          p.fill(1 / (V - 1));
-          p[special.eos] = 0;
-        }
-        const id = sampleIndex(p, rng);
-        stems[b].push(id);
-        next.push(id);
-      }
-      const old = state;
-      [logits, state] = advance(model, next, count, state);
-      tf.dispose(old);
-    }
-  } finally {
-    tf.dispose(state);
-  }
-  return stems.map((stem, b) => {
-    const logw = scores.map((s) => s[b]);
-    const max = Math.max(...logw);
-    const k = rng.categorical(logw.map((l) => Math.exp(l - max))); // where the suffix attaches
-    return prefix + vocab.decode(stem.slice(0, k)).join("") + suffix;
-  });
+  const rows = sampleWithSuffix(languageModelStepper(model), startRows(vocab, special, prefix, count, "sampleNamesWithSuffix"), suffixIds, { method, eosId: special.eos, seed, maxStem, minStem });
+  return rows.map((ids) => prefix + vocab.decode(ids).join(""));
 }
 
 /**
  * Validation perplexity per character when the logits are divided by each temperature `T` (what the
  * sampler at temperature `T` "believes"): `exp(CE(softmax(o / T)))` over every real (unmasked) target.
  */
-export function valPerplexityAtTemperatures(model: LanguageModel, data: BatchSource, temperatures: readonly number[]): { temperature: number; perplexity: number }[] {
+export function valPerplexityAtTemperatures(model: LanguageModel, data: BatchSource<TokenBatch>, temperatures: readonly number[]): { temperature: number; perplexity: number }[] {
   const nats = new Float64Array(temperatures.length);
   let tokens = 0;
   for (const batch of data.valBatches()) {
-    const t = batchTensors(batch, model.vocabSize);
-    try {
-      const n = batch.mask ? batch.mask.reduce((a, b) => a + b, 0) : batch.batchSize * batch.numSteps;
-      const ce = tf.tidy(() => {
-        const [logits, state] = model.forward(t.X as tf.Tensor3D);
-        tf.dispose(state);
-        return temperatures.map((T) => sequenceCrossEntropy(tf.div(logits, T), t.Y, t.mask).dataSync()[0]);
-      });
-      ce.forEach((c, i) => (nats[i] += c * n));
-      tokens += n;
-    } finally {
-      disposeBatchTensors(t);
-    }
+    const n = model.countItems(batch);
+    const ce = tf.tidy(() => {
+      const { logits, targets, mask } = model.scores(batch);
+      return temperatures.map((T) => sequenceCrossEntropy(tf.div(logits, T), targets, mask).dataSync()[0]);
+    });
+    ce.forEach((c, i) => (nats[i] += c * n));
+    tokens += n;
   }
   if (tokens === 0) throw new Error("valPerplexityAtTemperatures: the validation set is empty.");
   return temperatures.map((temperature, i) => ({ temperature, perplexity: Math.exp(nats[i] / tokens) }));
@@ -216,7 +113,7 @@ export type TemperatureRow = { readonly temperature: number; readonly "val ppl":
  * For each temperature: validation perplexity, and the novelty shares of `count` sampled names
  * (default 1,000; `scaled(count, 200)` under `RNNLAB_QUICK`).
  */
-export function temperatureSweep(model: LanguageModel, vocab: Vocab, data: BatchSource, split: NameSplit, temperatures: readonly number[], opts: { readonly count?: number; readonly seed?: number } = {}): TemperatureRow[] {
+export function temperatureSweep(model: LanguageModel, vocab: Vocab, data: BatchSource<TokenBatch>, split: NameSplit, temperatures: readonly number[], opts: { readonly count?: number; readonly seed?: number } = {}): TemperatureRow[] {
   const { seed = 0 } = opts;
   const count = scaled(opts.count ?? 1000, 200);
   const ppl = valPerplexityAtTemperatures(model, data, temperatures);
@@ -231,9 +128,10 @@ export function temperatureSweep(model: LanguageModel, vocab: Vocab, data: Batch
 
 // ---------------------------------------------------------------- hidden units
 
-/** A language model whose recurrent block can be reached, e.g. {@link RNNLMScratch}. */
+/** A language model whose encoder and recurrent block can be reached, e.g. {@link RNNLMScratch}. */
 export interface HasBlock {
   readonly block: RecurrentBlock;
+  readonly encoder: TokenEncoder;
   readonly vocabSize: number;
 }
 
@@ -247,7 +145,7 @@ export function hiddenActivations(model: HasBlock, vocab: Vocab, names: readonly
   const batch = paddedBatch(names.map((n) => vocab.encode(charTokens(n))), special);
   const H = model.block.numHiddens;
   const values = tf.tidy(() => {
-    const X = oneHotIds(batch.X, batch.batchSize, batch.numSteps, model.vocabSize); // [T, B, V]
+    const X = model.encoder.encode(idsTensor(batch.X, batch.batchSize, batch.numSteps)); // [T, B, numInputs]
     const [out, state] = model.block.forward(X);
     tf.dispose(state);
     return out.dataSync() as Float32Array; // [T, B, H]
@@ -308,7 +206,7 @@ export interface GenerationSetting {
   readonly method: DecodeMethod;
   /** Letters every name starts with. */
   readonly prefix?: string;
-  /** Letters every name ends with (see {@link sampleWithSuffix}). */
+  /** Letters every name ends with (see {@link sampleNamesWithSuffix}). */
   readonly suffix?: string;
 }
 
@@ -323,7 +221,7 @@ export function generationTable(model: LanguageModel, vocab: Vocab, split: NameS
   const { count = 20, seed = 0 } = opts;
   const columns = settings.map((s, i) => {
     const o = { count, method: s.method, prefix: s.prefix, seed: seed + i };
-    return s.suffix ? sampleWithSuffix(model, vocab, s.suffix, o) : sampleNames(model, vocab, o);
+    return s.suffix ? sampleNamesWithSuffix(model, vocab, s.suffix, o) : sampleNames(model, vocab, o);
   });
   const rows: Record<string, string>[] = Array.from({ length: count }, (_, r) => {
     const row: Record<string, string> = {};

@@ -13,19 +13,20 @@
  * @see notebooks/08-dinosaur-names.ipynb
  */
 import * as tf from "@tensorflow/tfjs";
+import type { CellKind } from "../cells";
 import { dataFingerprint, trainOrLoad } from "../checkpoint/cache";
 import { LineBatchSource, lineBatchSource } from "../data/line-batches";
 import { charTokens } from "../data/tokenize";
 import { Vocab } from "../data/vocab";
-import { FusedRecurrentBlock } from "../fast/fused-block";
+import { FusedRecurrentBlock } from "../rnn/fused";
 import { RNNLMScratch } from "../rnn/rnn-lm";
 import { EpochRecord, Trainer } from "../train/trainer";
 import type { ProgressListener, TrainingProgress } from "../train/progress";
 
 /** Sizes of the modern name model. */
 export interface NameLMConfig {
-  /** `"lstm"` (default) or `"gru"`. */
-  readonly cell?: "lstm" | "gru";
+  /** `"lstm"` (default), `"gru"` or `"rnn"`. */
+  readonly cell?: CellKind;
   /** Width of the hidden state. Default 128. */
   readonly numHiddens?: number;
   /** Standard deviation of the initial weights. Default 0.1. */
@@ -79,20 +80,7 @@ export function nameData(names: readonly string[], vocab: Vocab, config: NameDat
  */
 export function buildNameLM(vocabSize: number, config: NameLMConfig = {}): RNNLMScratch {
   const { cell, numHiddens, sigma, seed } = { ...NAME_LM_DEFAULTS, ...config };
-  let made: FusedRecurrentBlock | undefined;
-  // Built inside tidy: FusedRecurrentBlock's constructor leaves its initial values (3 tensors) undisposed.
-  tf.tidy(() => {
-    made = new FusedRecurrentBlock({ cell, numInputs: vocabSize, numHiddens, sigma });
-  });
-  const block = made as FusedRecurrentBlock;
-  tf.tidy(() => {
-    block.W.assign(tf.randomNormal(block.W.shape, 0, sigma, "float32", seed + 1));
-    block.U.assign(tf.randomNormal(block.U.shape, 0, sigma, "float32", seed + 2));
-    if (cell === "lstm") {
-      const H = numHiddens; // gate order i, f, c, o: the forget gate's bias is b[H:2H]
-      block.b.assign(tf.concat([tf.zeros([H]), tf.ones([H]), tf.zeros([2 * H])]));
-    }
-  });
+  const block = new FusedRecurrentBlock({ kind: cell, numInputs: vocabSize, numHiddens, sigma, seed, forgetBias: 1 });
   return new RNNLMScratch({ block, vocabSize, sigma, seed });
 }
 
@@ -170,6 +158,7 @@ export async function trainNameLM(model: RNNLMScratch, data: LineBatchSource, na
   const { maxEpochs, lr, clipNorm } = { ...NAME_TRAIN_DEFAULTS, ...opts };
   const shapes = model.trainableVariables().map((v) => v.shape);
   const settings = {
+    format: 2, // the history's layout (generic Trainer metrics)
     maxEpochs, lr, clipNorm, maxStepsPerEpoch: opts.maxStepsPerEpoch, shapes, numSteps: data.numSteps,
     numTrain: data.trainItems.length, numVal: data.valItems.length, data: dataFingerprint(names), model: opts.settings,
   };
@@ -187,7 +176,7 @@ export async function trainNameLM(model: RNNLMScratch, data: LineBatchSource, na
         const r = await trainer.fit(model, data);
         if (r.stopped !== undefined) throw new Error(r.stopped);
         best.restore();
-        return { epochs: r.history, bestValPerplexity: best.bestValPerplexity, bestEpoch: best.bestEpoch, seconds: r.seconds, charsPerSecond: r.charsPerSecond, steps: r.steps };
+        return { epochs: r.history, bestValPerplexity: best.bestValPerplexity, bestEpoch: best.bestEpoch, seconds: r.seconds, charsPerSecond: r.itemsPerSecond, steps: r.steps };
       } finally {
         best.dispose();
       }
