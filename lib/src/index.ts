@@ -4,18 +4,75 @@
  * ```ts
  * import { backendInfo } from "rnnlab";
  * ```
+ *
+ * This barrel exports what a student or user needs, grouped by the lesson that teaches it (`lib/README.md`
+ * is the map). Every type of the lib is exported. Internals (the fused kernels, the wasm kernel patch,
+ * tslab's zeromq queue, input checks, plot plumbing) stay in their modules: `rnnlab/dist/fast`, ….
+ *
+ * Importing rnnlab starts choosing the TensorFlow.js backend (see `backend.ts`): `await backendInfo()`
+ * waits for the choice, and no tensor is ever made on a backend tfjs picked by default.
  */
-export * from "./backend";
-export * from "./quick";
-export * from "./keep";
-export * from "./notebook/display";
-export * from "./notebook/source";
-export * from "./notebook/zmq-queue";
-export * from "./train";
-export * from "./plot";
-export * from "./data";
-export * from "./rnn";
-export * from "./decode";
-export * from "./fast";
-export * from "./checkpoint";
-export * from "./names";
+import { startBackend } from "./backend";
+
+export type * from "./backend";
+export type * from "./quick";
+export type * from "./keep";
+export type * from "./cells";
+export type * from "./notebook/display";
+export type * from "./notebook/source";
+export type * from "./data";
+export type * from "./rnn";
+export type * from "./train";
+export type * from "./decode";
+export type * from "./plot";
+export type * from "./checkpoint";
+export type * from "./names";
+export type * from "./lab";
+export type * from "./exercises";
+
+// 00 · getting started: backends, rerun-safe cells, display, the lib's own source
+export { backendInfo, setupBackend, BackendError, BACKENDS, BACKEND_ENV } from "./backend";
+export { keep, release, keptKeys } from "./keep";
+export { scaled, quickFactor, QUICK_ENV } from "./quick";
+export { html, markdown } from "./notebook/display";
+export { showSource, sourceOf } from "./notebook/source";
+
+// 00b · plots
+export { show, ensurePlotlyLoaded, lineChart, heatmap, barChart, coloredText, table, TrainingBoard, fitSineDemo } from "./plot";
+
+// 01 · language models: corpora, tokens, vocabularies, n-grams, perplexity, batches
+export { Rng, Vocab, RESERVED_TOKENS, charTokens, wordTokens, lettersOnly, textFile, textLines, dataPath } from "./data";
+export { stateOfTheUnion, dinosaurNames, firstNames, cmudict, dates, tangPoems, clearTangMemo, corpusSizes } from "./data";
+export { ngramCounts, topNgrams, ngramGrowth, ngramPerplexity, sequenceShapesSvg } from "./data";
+export { perplexity, perplexityOfProbs, crossEntropyOfProbs, sequenceCrossEntropy } from "./data";
+export { textBatchSource, lmBatchCount, lmWindows, windowGrid, lineBatchSource, lineSpecialIds, paddedBatch } from "./data";
+export { batchTensors, disposeBatchTensors, idsTensor, tokensIn, firstBatch, countBatches } from "./data";
+export { perplexityMetric, tokenAccuracy, exactMatch } from "./data";
+
+// 02 · the vanilla RNN: cells, the one runner, token encoders, language models, training, decoding, BPTT by hand
+export { CELL_KINDS, cellLabel, parseCellKind } from "./cells";
+export { runCell, CellBlock, initVariable, RNNScratch, RNN, RNN_GATES, buildBlock, copyWeights } from "./rnn";
+export { OneHot, EmbeddingScratch, Embedding, RNNLMScratch, RNNLM } from "./rnn";
+export { rnnCellForward, rnnForward, rnnCellBackward, rnnBackward, rnnGradientCheck, initRnnStepParams } from "./rnn";
+export { hiddenGradientNorms, scaledOrthogonal } from "./rnn";
+export { Trainer, ConsoleProgress, clipByGlobalNorm, clipByValue, globalNorm } from "./train";
+export { languageModelStepper, sample, sampleWithSuffix, decode, generateText, nextTokenLogits, nextTokenProbs } from "./decode";
+export { softmaxTemperature, topKFilter, topPFilter, sampleIndex, restrictLogits, entropyBits, entropyVsTemperature } from "./decode";
+
+// 03 · GRU and 04 · LSTM: gates, traces, gradient flow, the bake-off; fused blocks
+export { GRUScratch, GRU, GRU_GATES, LSTMScratch, LSTM, LSTM_GATES, LSTM_DEFAULT_FORGET_BIAS, FusedRecurrentBlock } from "./rnn";
+export { traceGates, traceGatesOnText, gateMatrix, mostActiveUnit, gateMeansAt, stateGradientNorms } from "./rnn";
+export { gateHeatmap, gateColoredText } from "./plot";
+export { runBakeoff, buildCellLM } from "./lab";
+
+// 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
+export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
+export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";
+export { nameVocab, nameData, buildNameLM, trainNameLM, sampleNames, sampleNamesWithSuffix } from "./names";
+export { valPerplexityAtTemperatures, temperatureSweep, hiddenActivations, unitForFeature, unitColoredText, generationTable } from "./names";
+export { trainOrLoad, saveCheckpoint, loadCheckpoint, CheckpointError, dataFingerprint } from "./checkpoint";
+
+// Exercises of every notebook
+export { exercises } from "./exercises";
+
+startBackend();

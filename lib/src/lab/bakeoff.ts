@@ -10,25 +10,17 @@
  * ```
  * @see notebooks/04-lstm.ipynb
  */
-import type { BatchSource } from "../data/batch";
-import { GRU, GRUScratch } from "../rnn/gru";
-import { LSTM, LSTMScratch } from "../rnn/lstm";
-import { RNN, RNNScratch } from "../rnn/rnn";
+import { CELL_KINDS, CellKind, cellLabel, parseCellKind } from "../cells";
+import type { TokenBatchSource } from "../data/batch";
+import { buildBlock } from "../rnn/blocks";
 import { LanguageModel, RNNLM, RNNLMScratch } from "../rnn/rnn-lm";
-import type { RecurrentBlock } from "../rnn/recurrent";
 import type { HtmlView, PlotFigure } from "../plot/figure";
 import { lineChart } from "../plot/line-chart";
 import { table } from "../plot/table";
 import { TrainingBoard } from "../plot/board";
-import type { ProgressListener, TrainingPlan, TrainingProgress } from "./progress";
-import { OptimizerName, TrainResult, Trainer } from "./trainer";
+import type { ProgressListener, TrainingPlan, TrainingProgress } from "../train/progress";
+import { OptimizerName, TrainResult, Trainer } from "../train/trainer";
 import { scaled } from "../quick";
-
-/** The three cells of the bake-off. */
-export type BakeoffCell = "RNN" | "GRU" | "LSTM";
-
-/** Every cell, in the order the course teaches them. */
-export const BAKEOFF_CELLS: readonly BakeoffCell[] = ["RNN", "GRU", "LSTM"];
 
 /** Seed of every model and of the batch order when none is given. */
 export const BAKEOFF_DEFAULT_SEED = 1;
@@ -49,26 +41,16 @@ export interface CellLMConfig {
  * A language model around an RNN, GRU or LSTM block: `RNNLMScratch` with a scratch block, or `RNNLM`
  * with a concise one. Scratch blocks use their d2l initialisation (`N(0, 0.01²)` weights).
  */
-export function buildCellLM(cell: BakeoffCell, config: CellLMConfig): LanguageModel {
+export function buildCellLM(cell: CellKind, config: CellLMConfig): LanguageModel {
   const { vocabSize, numHiddens, scratch = true, seed = BAKEOFF_DEFAULT_SEED } = config;
-  const sizes = { numInputs: vocabSize, numHiddens, seed };
-  let block: RecurrentBlock;
-  if (scratch) {
-    block = cell === "RNN" ? new RNNScratch(sizes) : cell === "GRU" ? new GRUScratch(sizes) : cell === "LSTM" ? new LSTMScratch(sizes) : unknownCell(cell);
-    return new RNNLMScratch({ block, vocabSize, seed });
-  }
-  block = cell === "RNN" ? new RNN(sizes) : cell === "GRU" ? new GRU(sizes) : cell === "LSTM" ? new LSTM(sizes) : unknownCell(cell);
-  return new RNNLM({ vocabSize, numHiddens, seed, block });
-}
-
-function unknownCell(cell: string): never {
-  throw new Error(`Unknown cell "${cell}"; choose one of ${BAKEOFF_CELLS.join(", ")}.`);
+  const block = buildBlock(parseCellKind(cell), scratch ? "scratch" : "concise", { numInputs: vocabSize, numHiddens, seed });
+  return scratch ? new RNNLMScratch({ block, vocabSize, seed }) : new RNNLM({ vocabSize, numHiddens, seed, block });
 }
 
 /** Options of {@link runBakeoff}. */
 export interface BakeoffConfig {
   /** Training and validation batches; every model sees the same ones, in the same order. */
-  readonly data: BatchSource;
+  readonly data: TokenBatchSource;
   /** Width of every model's hidden state. */
   readonly numHiddens: number;
   /** Epochs at full settings (scaled down under `RNNLAB_QUICK`). */
@@ -81,8 +63,8 @@ export interface BakeoffConfig {
   readonly optimizer?: OptimizerName;
   /** Gradient clipping by global norm. Default 1. */
   readonly clipNorm?: number;
-  /** Which cells compete, in order. Default {@link BAKEOFF_CELLS}. */
-  readonly cells?: readonly BakeoffCell[];
+  /** Which cells compete, in order. Default every kind: `["rnn", "gru", "lstm"]`. */
+  readonly cells?: readonly CellKind[];
   /** Scratch blocks (default) or concise `tf.layers` ones. */
   readonly scratch?: boolean;
   /** Seed of every model's initialisation. Default {@link BAKEOFF_DEFAULT_SEED}. */
@@ -99,7 +81,7 @@ export interface BakeoffConfig {
 /** One contestant's outcome. */
 export interface BakeoffRun {
   /** Which cell. */
-  readonly cell: BakeoffCell;
+  readonly cell: CellKind;
   /** The model's class and block, e.g. `"GRUScratch"` or `"GRU (tf.layers)"`. */
   readonly name: string;
   /** The trained model (owned by the {@link BakeoffResult}). */
@@ -150,7 +132,7 @@ export function bakeoffFigure(runs: readonly BakeoffRun[]): PlotFigure {
     runs.map((r) => ({
       name: r.name,
       x: [0, ...r.result.history.map((h) => h.epoch)],
-      y: [r.initialValPerplexity, ...r.result.history.map((h) => h.valPerplexity)],
+      y: [r.initialValPerplexity, ...r.result.history.map((h) => h.metrics["val ppl"])],
       mode: "lines+markers" as const,
     })),
     { title: "Validation perplexity: same data, same steps, same seed", xTitle: "epoch", yTitle: "validation perplexity", logY: true },
@@ -165,9 +147,9 @@ export function bakeoffTable(runs: readonly BakeoffRun[]): HtmlView {
       params: r.params,
       steps: r.result.steps,
       "time (s)": Number(r.result.seconds.toFixed(1)),
-      "chars/s": Math.round(r.result.charsPerSecond),
+      "chars/s": Math.round(r.result.itemsPerSecond),
       "best val ppl": r.bestValPerplexity,
-      "final train ppl": r.result.trainPerplexity,
+      "final train ppl": r.result.final["train ppl"],
     })),
     { title: "Bake-off", digits: 4 },
   );
@@ -180,9 +162,8 @@ export function bakeoffTable(runs: readonly BakeoffRun[]): HtmlView {
  *   early and says so in its `result.stopped`, the others still run.
  */
 export async function runBakeoff(config: BakeoffConfig): Promise<BakeoffResult> {
-  const cells = config.cells ?? BAKEOFF_CELLS;
-  if (cells.length === 0) throw new Error(`runBakeoff: no cells to compare; give cells such as ${JSON.stringify(BAKEOFF_CELLS)}.`);
-  for (const c of cells) if (!BAKEOFF_CELLS.includes(c)) unknownCell(c);
+  const cells = (config.cells ?? CELL_KINDS).map(parseCellKind);
+  if (cells.length === 0) throw new Error(`runBakeoff: no cells to compare; give cells such as ${JSON.stringify(CELL_KINDS)}.`);
   if (!Number.isInteger(config.numHiddens) || config.numHiddens < 1) {
     throw new Error(`runBakeoff: numHiddens must be a positive integer, got ${config.numHiddens}.`);
   }
@@ -190,14 +171,14 @@ export async function runBakeoff(config: BakeoffConfig): Promise<BakeoffResult> 
   const seed = config.seed ?? BAKEOFF_DEFAULT_SEED;
   const target =
     config.listener === undefined
-      ? new TrainingBoard({ title: "Bake-off", metrics: cells.map((c) => `${c} val ppl`), logY: true, yTitle: "validation perplexity" })
+      ? new TrainingBoard({ title: "Bake-off", metrics: cells.map((c) => `${cellLabel(c)} val ppl`), logY: true, yTitle: "validation perplexity" })
       : config.listener;
   const prefixed = target === null ? null : new PrefixedListener(target);
   const runs: BakeoffRun[] = [];
   target?.onStart?.(bakeoffPlan(config, cells));
   try {
     for (const cell of cells) {
-      const name = scratch ? `${cell}Scratch` : `${cell} (tf.layers)`;
+      const name = scratch ? `${cellLabel(cell)}Scratch` : `${cellLabel(cell)} (tf.layers)`;
       const trainer = new Trainer({
         maxEpochs: config.maxEpochs,
         maxStepsPerEpoch: config.stepsPerEpoch,
@@ -211,13 +192,13 @@ export async function runBakeoff(config: BakeoffConfig): Promise<BakeoffResult> 
       const model = buildCellLM(cell, { vocabSize: config.data.vocabSize, numHiddens: config.numHiddens, scratch, seed });
       let run: BakeoffRun;
       try {
-        const initialValPerplexity = trainer.evaluate(model, config.data);
+        const initialValPerplexity = trainer.evaluate(model, config.data)["val ppl"];
         if (prefixed !== null) {
-          prefixed.prefix = cell;
+          prefixed.prefix = cellLabel(cell);
           prefixed.onProgress({ epoch: 0, step: 0, x: 0, elapsedSeconds: 0, metrics: { "val ppl": initialValPerplexity } });
         }
         const result = await trainer.fit(model, config.data);
-        const vals = result.history.map((h) => h.valPerplexity).filter(Number.isFinite);
+        const vals = result.history.map((h) => h.metrics["val ppl"]).filter(Number.isFinite);
         run = { cell, name, model, params: countParameters(model), initialValPerplexity, bestValPerplexity: Math.min(...vals), result };
       } catch (err) {
         model.dispose();
@@ -240,11 +221,11 @@ export async function runBakeoff(config: BakeoffConfig): Promise<BakeoffResult> 
   };
 }
 
-function bakeoffPlan(config: BakeoffConfig, cells: readonly BakeoffCell[]): TrainingPlan {
+function bakeoffPlan(config: BakeoffConfig, cells: readonly CellKind[]): TrainingPlan {
   // The same count the Trainer makes: scaled epochs, each with the first epoch's batches up to the scaled cap.
   const maxEpochs = scaled(config.maxEpochs);
   const cap = config.stepsPerEpoch === undefined ? Infinity : scaled(config.stepsPerEpoch);
   let perEpoch = 0;
   for (const _batch of config.data.trainBatches(1)) if (++perEpoch >= cap) break;
-  return { maxEpochs, totalSteps: maxEpochs * perEpoch * cells.length, title: `Bake-off: ${cells.join(" vs ")}` };
+  return { maxEpochs, totalSteps: maxEpochs * perEpoch * cells.length, title: `Bake-off: ${cells.map(cellLabel).join(" vs ")}`, itemName: "tokens" };
 }

@@ -7,4 +7,5 @@ export * from "./colored-text";
 export * from "./table";
 export * from "./show";
 export * from "./board";
+export * from "./gates";
 export * from "./sine-demo";

@@ -1,0 +1,2 @@
+// Barrel of lib/src/lab: the course's experiments that train several models and plot them.
+export * from "./bakeoff";
