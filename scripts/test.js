@@ -17,12 +17,19 @@ const { ROOT, findPython, installCommand, chromiumMissing } = require("./jupyter
 
 const ARTIFACTS = path.join(ROOT, "artifacts");
 
+/**
+ * The compiled tests under `dir` whose source still exists: tsc never deletes the output of a source that
+ * was moved or removed, and such a stale test must not run.
+ */
 function testFiles(dir) {
   if (!fs.existsSync(dir)) return [];
+  const dist = path.join(ROOT, "lib", "dist");
+  const src = path.join(ROOT, "lib", "src");
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return testFiles(p);
-    return e.name.endsWith(".test.js") ? [p] : [];
+    const source = path.join(src, path.relative(dist, p)).replace(/\.js$/, ".ts");
+    return e.name.endsWith(".test.js") && fs.existsSync(source) ? [p] : [];
   });
 }
 
