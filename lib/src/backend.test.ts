@@ -12,12 +12,15 @@ test("parseBackendName accepts the three backends, case-insensitively, and empty
 });
 
 test("an unknown RNNLAB_BACKEND is an error naming the valid choices", () => {
-  assert.throws(() => parseBackendName("webgpu"), (err: Error) => {
-    assert.ok(err instanceof BackendError);
-    assert.match(err.message, /"webgpu"/);
-    assert.match(err.message, /tensorflow, wasm, cpu/);
-    return true;
-  });
+  assert.throws(
+    () => parseBackendName("webgpu"),
+    (err: Error) => {
+      assert.ok(err instanceof BackendError);
+      assert.match(err.message, /"webgpu"/);
+      assert.match(err.message, /tensorflow, wasm, cpu/);
+      return true;
+    },
+  );
 });
 
 test("setupBackend picks wasm here, says why tensorflow was skipped, and is stable across calls", async () => {
@@ -69,7 +72,10 @@ test("the cpu backend does not print tfjs's 'install tfjs-node' banner", async (
   } finally {
     console.warn = orig;
   }
-  assert.deepEqual(warnings.filter((w) => /tfjs-node/.test(w)), []);
+  assert.deepEqual(
+    warnings.filter((w) => /tfjs-node/.test(w)),
+    [],
+  );
   await setupBackend();
 });
 
@@ -82,7 +88,12 @@ test("exactly one copy of tfjs-core is installed", () => {
       if (!e.isDirectory()) continue;
       const p = path.join(dir, e.name);
       if (p.endsWith(path.join("@tensorflow", "tfjs-core")) && fs.existsSync(path.join(p, "package.json"))) copies.push(p);
-      if (e.name === "node_modules" || e.name.startsWith("@") || path.basename(dir) === "node_modules" || path.basename(dir).startsWith("@")) {
+      if (
+        e.name === "node_modules" ||
+        e.name.startsWith("@") ||
+        path.basename(dir) === "node_modules" ||
+        path.basename(dir).startsWith("@")
+      ) {
         walk(p, depth + 1);
       }
     }

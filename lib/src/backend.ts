@@ -92,7 +92,9 @@ function loadBackendPackage(name: BackendName): string | null {
   const pkg = name === "tensorflow" ? TFJS_NODE : name === "wasm" ? "@tensorflow/tfjs-backend-wasm" : null;
   if (pkg === null) return null; // cpu ships with tfjs
   try {
-    // Loading tfjs-node registers the `tensorflow` backend with the one shared tfjs-core; likewise wasm.
+    // Loading tfjs-node registers the `tensorflow` backend with the one shared tfjs-core; likewise wasm. Loaded
+    // at run time, by name: tfjs-node is optional and may be missing.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(pkg);
     return null;
   } catch (err) {
@@ -132,6 +134,7 @@ async function describe(backend: BackendName, forced: boolean, skipped: SkippedB
   let threads: number | null = null;
   if (backend === "wasm") {
     simd = Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when wasm is the backend
     const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount(): number };
     threads = wasm.getThreadsCount();
   } else if (backend === "cpu") {

@@ -69,7 +69,14 @@ export { runBakeoff, buildCellLM } from "./lab";
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
 export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";
 export { nameVocab, nameData, buildNameLM, trainNameLM, sampleNames, sampleNamesWithSuffix } from "./names";
-export { valPerplexityAtTemperatures, temperatureSweep, hiddenActivations, unitForFeature, unitColoredText, generationTable } from "./names";
+export {
+  valPerplexityAtTemperatures,
+  temperatureSweep,
+  hiddenActivations,
+  unitForFeature,
+  unitColoredText,
+  generationTable,
+} from "./names";
 export { trainOrLoad, saveCheckpoint, loadCheckpoint, CheckpointError, dataFingerprint } from "./checkpoint";
 
 // Exercises of every notebook

@@ -24,8 +24,7 @@ export function quickFactor(value: string | undefined = process.env[QUICK_ENV]):
   const x = Number(v);
   if (Number.isFinite(x) && x > 0 && x < 1) return x;
   throw new Error(
-    `${QUICK_ENV}="${value}" is not understood. Use 1 (quick test mode), 0 (full budgets), ` +
-      `or a factor between 0 and 1 such as 0.1.`,
+    `${QUICK_ENV}="${value}" is not understood. Use 1 (quick test mode), 0 (full budgets), ` + `or a factor between 0 and 1 such as 0.1.`,
   );
 }
 

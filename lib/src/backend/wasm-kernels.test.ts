@@ -50,25 +50,62 @@ test("Slice equals cpu for ranks 1..4, odd, zero-size and -1 sizes, float and in
   const cases: [number[], number[], number[]][] = [
     [[7], [2], [3]],
     [[7], [0], [-1]],
-    [[5, 9], [1, 2], [3, 5]],
-    [[5, 9], [0, 0], [5, 9]],
-    [[5, 9], [2, 0], [3, -1]],
-    [[5, 9], [0, 4], [-1, 1]],
-    [[5, 9], [1, 1], [0, 3]],
-    [[3, 4, 5], [1, 0, 2], [2, 4, 3]],
-    [[3, 4, 5], [0, 1, 0], [3, 2, 5]],
-    [[2, 3, 4, 5], [1, 1, 1, 1], [1, 2, 3, 4]],
-    [[2, 3, 4, 5], [0, 0, 2, 0], [2, 3, 1, 5]],
-    [[2, 0, 4], [0, 0, 1], [2, 0, 2]],
+    [
+      [5, 9],
+      [1, 2],
+      [3, 5],
+    ],
+    [
+      [5, 9],
+      [0, 0],
+      [5, 9],
+    ],
+    [
+      [5, 9],
+      [2, 0],
+      [3, -1],
+    ],
+    [
+      [5, 9],
+      [0, 4],
+      [-1, 1],
+    ],
+    [
+      [5, 9],
+      [1, 1],
+      [0, 3],
+    ],
+    [
+      [3, 4, 5],
+      [1, 0, 2],
+      [2, 4, 3],
+    ],
+    [
+      [3, 4, 5],
+      [0, 1, 0],
+      [3, 2, 5],
+    ],
+    [
+      [2, 3, 4, 5],
+      [1, 1, 1, 1],
+      [1, 2, 3, 4],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 0, 2, 0],
+      [2, 3, 1, 5],
+    ],
+    [
+      [2, 0, 4],
+      [0, 0, 1],
+      [2, 0, 2],
+    ],
   ];
   for (const [shape, begin, size] of cases) {
     const n = shape.reduce((a, b) => a * b, 1);
     const vals = randoms(n, n + 1);
     await assertSame(() => tf.slice(tf.tensor(vals, shape), begin, size), `slice ${shape} ${begin} ${size}`);
-    await assertSame(
-      () => tf.slice(tf.tensor(vals, shape).mul(100).toInt(), begin, size),
-      `int slice ${shape} ${begin} ${size}`,
-    );
+    await assertSame(() => tf.slice(tf.tensor(vals, shape).mul(100).toInt(), begin, size), `int slice ${shape} ${begin} ${size}`);
   }
 });
 
@@ -86,16 +123,34 @@ test("SplitV and Unpack equal cpu on every axis, with uneven splits", async () =
 
 test("BatchMatMul equals cpu for every transpose combination, rank 2 and 3, broadcast batch", async () => {
   const shapes: [number[], number[]][] = [
-    [[3, 5], [5, 7]],
-    [[1, 9], [9, 1]],
-    [[2, 3, 5], [2, 5, 4]],
-    [[4, 3, 5], [1, 5, 2]],
+    [
+      [3, 5],
+      [5, 7],
+    ],
+    [
+      [1, 9],
+      [9, 1],
+    ],
+    [
+      [2, 3, 5],
+      [2, 5, 4],
+    ],
+    [
+      [4, 3, 5],
+      [1, 5, 2],
+    ],
   ];
   for (const [sa, sb] of shapes) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
-        const a = randoms(sa.reduce((x, y) => x * y, 1), 11);
-        const b = randoms(sb.reduce((x, y) => x * y, 1), 13);
+        const a = randoms(
+          sa.reduce((x, y) => x * y, 1),
+          11,
+        );
+        const b = randoms(
+          sb.reduce((x, y) => x * y, 1),
+          13,
+        );
         const shapeA = ta ? [...sa.slice(0, -2), sa[sa.length - 1], sa[sa.length - 2]] : sa;
         const shapeB = tb ? [...sb.slice(0, -2), sb[sb.length - 1], sb[sb.length - 2]] : sb;
         const { cpu, wasm } = await onBoth(() => tf.matMul(tf.tensor(a, shapeA), tf.tensor(b, shapeB), ta, tb));
@@ -140,7 +195,10 @@ test("UnsortedSegmentSum equals cpu, drops out-of-range ids, and makes embedding
     [[0, 3], [], 2],
   ];
   for (const [shape, ids, num] of cases) {
-    const x = randoms(shape.reduce((a, b) => a * b, 1), 9);
+    const x = randoms(
+      shape.reduce((a, b) => a * b, 1),
+      9,
+    );
     await assertSame(() => tf.unsortedSegmentSum(tf.tensor(x, shape), tf.tensor1d(ids, "int32"), num), `uss ${shape}`);
     await assertSame(
       // The cpu backend answers float32 for int inputs; values are compared.

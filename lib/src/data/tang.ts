@@ -115,7 +115,7 @@ function parseSource(): Record<"5" | "7", TangPoem[]> {
     try {
       raw = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as RawPoem[];
     } catch (err) {
-      throw new Error(`tangPoems: ${path.join(dir, f)} is not valid JSON (${(err as Error).message}); reinstall chinese-poetry.`);
+      throw new Error(`tangPoems: ${path.join(dir, f)} is not valid JSON (${(err as Error).message}); reinstall chinese-poetry.`, { cause: err });
     }
     for (const p of raw) {
       if (!Array.isArray(p.paragraphs) || !p.paragraphs.every((x) => typeof x === "string")) continue;

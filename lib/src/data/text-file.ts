@@ -19,9 +19,9 @@ export function textFile(file: string): string {
     bytes = fs.readFileSync(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new Error(`textFile: no file at ${abs}. Check the name; a relative path starts in ${process.cwd()}.`);
-    if (code === "EISDIR") throw new Error(`textFile: ${abs} is a folder; give the path of a text file inside it.`);
-    throw new Error(`textFile: cannot read ${abs}: ${(err as Error).message}`);
+    if (code === "ENOENT") throw new Error(`textFile: no file at ${abs}. Check the name; a relative path starts in ${process.cwd()}.`, { cause: err });
+    if (code === "EISDIR") throw new Error(`textFile: ${abs} is a folder; give the path of a text file inside it.`, { cause: err });
+    throw new Error(`textFile: cannot read ${abs}: ${(err as Error).message}`, { cause: err });
   }
   if (bytes.length === 0) throw new Error(`textFile: ${abs} is empty; a language model needs some text to learn from.`);
   if (bytes.includes(0)) {

@@ -112,7 +112,7 @@ export class Vocab {
     try {
       obj = typeof json === "string" ? JSON.parse(json) : json;
     } catch (err) {
-      throw new Error(`Vocab.fromJSON: the text is not valid JSON (${(err as Error).message}); was the file truncated?`);
+      throw new Error(`Vocab.fromJSON: the text is not valid JSON (${(err as Error).message}); was the file truncated?`, { cause: err });
     }
     const o = obj as Partial<VocabJSON> | null;
     const bad = (why: string): never => {

@@ -8,18 +8,35 @@ import { RNNLMScratch } from "../rnn/rnn-lm";
 import { idsTensor } from "../data/batch-tensors";
 import type { LanguageModel } from "../rnn/rnn-lm";
 import {
-  DecodeMethod, DecodeOptions, decode, nextTokenLogits, entropyBits, entropyVsTemperature, generateText, nextTokenProbs, restrictLogits, sample,
-  sampleIndex, softmaxTemperature, topKFilter, topPFilter,
+  DecodeMethod,
+  DecodeOptions,
+  decode,
+  nextTokenLogits,
+  entropyBits,
+  entropyVsTemperature,
+  generateText,
+  nextTokenProbs,
+  restrictLogits,
+  sample,
+  sampleIndex,
+  softmaxTemperature,
+  topKFilter,
+  topPFilter,
 } from "./sampling";
 import { languageModelStepper } from "./stepper";
 import { sampleWithSuffix } from "./suffix";
 
 const greedy = (m: LanguageModel, prefix: number[], opts: DecodeOptions): number[] => decode(m, prefix, { kind: "greedy" }, opts);
-const withMethod = (method: DecodeMethod) => (m: LanguageModel, prefix: number[], opts: DecodeOptions): number[] => decode(m, prefix, method, opts);
+const withMethod =
+  (method: DecodeMethod) =>
+  (m: LanguageModel, prefix: number[], opts: DecodeOptions): number[] =>
+    decode(m, prefix, method, opts);
 const sampleTemperature = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { temperature: number }): number[] =>
   withMethod({ kind: "temperature", temperature: opts.temperature })(m, prefix, opts);
-const sampleTopK = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { k: number }): number[] => withMethod({ kind: "topK", k: opts.k })(m, prefix, opts);
-const sampleTopP = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { p: number }): number[] => withMethod({ kind: "topP", p: opts.p })(m, prefix, opts);
+const sampleTopK = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { k: number }): number[] =>
+  withMethod({ kind: "topK", k: opts.k })(m, prefix, opts);
+const sampleTopP = (m: LanguageModel, prefix: number[], opts: DecodeOptions & { p: number }): number[] =>
+  withMethod({ kind: "topP", p: opts.p })(m, prefix, opts);
 
 before(async () => {
   await setupBackend();
@@ -51,7 +68,10 @@ test("entropy rises with temperature, from 0 bits towards log2(V)", () => {
 test("top-k keeps exactly the k most likely tokens, and sampling never leaves them", () => {
   const p = softmaxTemperature(LOGITS);
   const f = topKFilter(p, 2);
-  assert.deepEqual([...f].map((v, i) => (v > 0 ? i : -1)).filter((i) => i >= 0), [0, 3]);
+  assert.deepEqual(
+    [...f].map((v, i) => (v > 0 ? i : -1)).filter((i) => i >= 0),
+    [0, 3],
+  );
   const rng = new Rng(1);
   const seen = new Set<number>();
   for (let i = 0; i < 2000; i++) seen.add(sampleIndex(f, rng));
@@ -98,8 +118,14 @@ test("temperature → 0 equals greedy; samplers are seeded, respect maxLength an
 test("top-k and top-p decoding only ever pick tokens inside their sets", () => {
   const m = model();
   // Replay the decoder's steps to check each chosen token against the filtered distribution.
-  for (const method of [{ kind: "topK", k: 2 }, { kind: "topP", p: 0.6 }] as const) {
-    const ids = method.kind === "topK" ? sampleTopK(m, [0], { k: 2, maxLength: 15, seed: 1 }) : sampleTopP(m, [0], { p: 0.6, maxLength: 15, seed: 1 });
+  for (const method of [
+    { kind: "topK", k: 2 },
+    { kind: "topP", p: 0.6 },
+  ] as const) {
+    const ids =
+      method.kind === "topK"
+        ? sampleTopK(m, [0], { k: 2, maxLength: 15, seed: 1 })
+        : sampleTopP(m, [0], { p: 0.6, maxLength: 15, seed: 1 });
     const seq = [0, ...ids];
     for (let t = 1; t < seq.length; t++) {
       const logits = tf.tidy(() => {
@@ -115,7 +141,10 @@ test("top-k and top-p decoding only ever pick tokens inside their sets", () => {
 
 test("generateText decodes characters and no tensors leak over 50 sampling calls", () => {
   const chars = ["a", "b", "c", "d", "e", "f"];
-  const vocab = { encode: (ts: readonly string[]) => ts.map((c) => chars.indexOf(c)), decode: (ids: ArrayLike<number>) => Array.from(ids, (i) => chars[i]) };
+  const vocab = {
+    encode: (ts: readonly string[]) => ts.map((c) => chars.indexOf(c)),
+    decode: (ids: ArrayLike<number>) => Array.from(ids, (i) => chars[i]),
+  };
   const m = model();
   const text = generateText(m, vocab, "ab", { kind: "topP", p: 0.9 }, { maxLength: 8, seed: 1 });
   assert.match(text, /^ab[a-f]{8}$/);
@@ -138,7 +167,10 @@ test("sample: a batch of rows with different prefixes equals decoding each row a
   const prefixes = [[1, 2, 3], [4], [0, 5]];
   const rows = sample(languageModelStepper(m), prefixes, { method: { kind: "greedy" }, maxLength: 12, eosId: 2 });
   prefixes.forEach((p, b) => assert.deepEqual(rows[b], greedy(m, p, { maxLength: 12, eosId: 2 }), `row ${b}`));
-  assert.ok(rows.some((r) => r.length < 12), "at least one row stopped at <eos>, so the batch shrank");
+  assert.ok(
+    rows.some((r) => r.length < 12),
+    "at least one row stopped at <eos>, so the batch shrank",
+  );
   m.dispose();
 });
 
@@ -146,7 +178,11 @@ test("the stepper's reorder keeps, drops and duplicates rows, state and all", ()
   const m = model();
   const stepper = languageModelStepper(m);
   const V = 6;
-  const logits = stepper.start([[1, 2], [3, 4], [5, 0]]);
+  const logits = stepper.start([
+    [1, 2],
+    [3, 4],
+    [5, 0],
+  ]);
   assert.equal(stepper.numRows, 3);
   stepper.reorder([2, 0, 2]);
   assert.equal(stepper.numRows, 3);
@@ -167,13 +203,24 @@ test("the stepper's reorder keeps, drops and duplicates rows, state and all", ()
 test("allowedTokens constrains every step; an impossible constraint is an error that says so", () => {
   const m = model();
   const evenOnly = (): number[] => [0, 2, 4];
-  for (const method of [{ kind: "greedy" }, { kind: "temperature", temperature: 2 }, { kind: "topK", k: 2 }, { kind: "topP", p: 0.5 }] as const) {
+  for (const method of [
+    { kind: "greedy" },
+    { kind: "temperature", temperature: 2 },
+    { kind: "topK", k: 2 },
+    { kind: "topP", p: 0.5 },
+  ] as const) {
     const ids = decode(m, [1], method, { maxLength: 30, seed: 3, allowedTokens: evenOnly });
     assert.equal(ids.length, 30);
-    assert.ok(ids.every((id) => id % 2 === 0), `${method.kind}: ${ids}`);
+    assert.ok(
+      ids.every((id) => id % 2 === 0),
+      `${method.kind}: ${ids}`,
+    );
   }
   // Position-dependent: token t must be t mod 6, whatever the model prefers.
-  assert.deepEqual(decode(m, [1], { kind: "temperature", temperature: 1 }, { maxLength: 8, allowedTokens: (t) => [t % 6] }), [0, 1, 2, 3, 4, 5, 0, 1]);
+  assert.deepEqual(
+    decode(m, [1], { kind: "temperature", temperature: 1 }, { maxLength: 8, allowedTokens: (t) => [t % 6] }),
+    [0, 1, 2, 3, 4, 5, 0, 1],
+  );
   assert.throws(() => decode(m, [1], { kind: "greedy" }, { maxLength: 3, allowedTokens: () => [] }), /no token is allowed at this step/);
   assert.throws(() => restrictLogits([0, 1], [2]), /allowed id 2 is not in the vocabulary of 2/);
   m.dispose();
@@ -182,9 +229,18 @@ test("allowedTokens constrains every step; an impossible constraint is an error 
 test("sampleWithSuffix: every row ends with the suffix, stems respect their bounds, and the model chooses where it attaches", () => {
   const m = model(6, 2, 5);
   const tensors = tf.memory().numTensors;
-  const rows = sampleWithSuffix(languageModelStepper(m), Array.from({ length: 12 }, () => [1]), [3, 4, 0], {
-    method: { kind: "temperature", temperature: 1 }, eosId: 0, minStem: 2, maxStem: 6, seed: 1,
-  });
+  const rows = sampleWithSuffix(
+    languageModelStepper(m),
+    Array.from({ length: 12 }, () => [1]),
+    [3, 4, 0],
+    {
+      method: { kind: "temperature", temperature: 1 },
+      eosId: 0,
+      minStem: 2,
+      maxStem: 6,
+      seed: 1,
+    },
+  );
   assert.equal(tf.memory().numTensors, tensors);
   for (const r of rows) {
     assert.deepEqual(r.slice(-2), [3, 4], `${r} ends with the suffix (its <eos> dropped)`);

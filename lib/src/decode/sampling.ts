@@ -42,7 +42,7 @@ export function softmaxTemperature(logits: ArrayLike<number>, temperature = 1): 
     return p;
   }
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += (p[i] = Math.exp((logits[i] - max) / temperature));
+  for (let i = 0; i < n; i++) sum += p[i] = Math.exp((logits[i] - max) / temperature);
   for (let i = 0; i < n; i++) p[i] /= sum;
   return p;
 }
@@ -53,7 +53,7 @@ export function topKFilter(probs: ArrayLike<number>, k: number): Float64Array {
   const order = Array.from({ length: probs.length }, (_, i) => i).sort((a, b) => probs[b] - probs[a]);
   const out = new Float64Array(probs.length);
   let sum = 0;
-  for (const i of order.slice(0, k)) sum += (out[i] = probs[i]);
+  for (const i of order.slice(0, k)) sum += out[i] = probs[i];
   for (let i = 0; i < out.length; i++) out[i] /= sum;
   return out;
 }
@@ -94,7 +94,10 @@ export function entropyBits(probs: ArrayLike<number>): number {
 }
 
 /** Entropy (bits) of `softmax(logits / T)` for each temperature, for the temperature plot. */
-export function entropyVsTemperature(logits: ArrayLike<number>, temperatures: readonly number[]): { temperature: number; entropy: number }[] {
+export function entropyVsTemperature(
+  logits: ArrayLike<number>,
+  temperatures: readonly number[],
+): { temperature: number; entropy: number }[] {
   return temperatures.map((temperature) => ({ temperature, entropy: entropyBits(softmaxTemperature(logits, temperature)) }));
 }
 
@@ -130,11 +133,14 @@ export type AllowedTokens = (t: number, generated: readonly number[], row: numbe
 /** `logits` with every token outside `allowed` set to `−∞` (a copy). @throws Error when nothing is allowed. */
 export function restrictLogits(logits: ArrayLike<number>, allowed: readonly number[], where = "allowedTokens"): Float32Array {
   if (allowed.length === 0) {
-    throw new Error(`${where}: no token is allowed at this step, so the constraint cannot be met. Relax it (allow at least one token per step).`);
+    throw new Error(
+      `${where}: no token is allowed at this step, so the constraint cannot be met. Relax it (allow at least one token per step).`,
+    );
   }
   const out = new Float32Array(logits.length).fill(-Infinity);
   for (const id of allowed) {
-    if (!(Number.isInteger(id) && id >= 0 && id < logits.length)) throw new Error(`${where}: allowed id ${id} is not in the vocabulary of ${logits.length}.`);
+    if (!(Number.isInteger(id) && id >= 0 && id < logits.length))
+      throw new Error(`${where}: allowed id ${id} is not in the vocabulary of ${logits.length}.`);
     out[id] = logits[id];
   }
   return out;
@@ -214,7 +220,8 @@ export interface DecodeOptions {
  * `method`. Returns only the new ids (without the prefix, and without the `<eos>` that stopped it).
  */
 export function decode(model: LanguageModel, prefix: readonly number[], method: DecodeMethod, opts: DecodeOptions): number[] {
-  if (prefix.length === 0) throw new Error("decode: the prefix is empty; give at least one token (for names, the <bos> id or a first letter).");
+  if (prefix.length === 0)
+    throw new Error("decode: the prefix is empty; give at least one token (for names, the <bos> id or a first letter).");
   return sample(languageModelStepper(model), [prefix] as Prefixes, { ...opts, method })[0];
 }
 
@@ -252,8 +259,15 @@ export interface GenerateTextOptions extends DecodeOptions {
  * generateText(model, vocab, "ma", { kind: "topK", k: 5 }, { maxLength: 20, bos: true, seed: 1 }); // e.g. "marina"
  * ```
  */
-export function generateText(model: LanguageModel, vocab: TokenCodec, prefix: string, method: DecodeMethod, opts: GenerateTextOptions): string {
-  if (opts.bos && vocab.bosId === undefined) throw new Error('generateText: bos: true needs a vocab with "<bos>"; build it with { reserved: ["<bos>", …] }.');
+export function generateText(
+  model: LanguageModel,
+  vocab: TokenCodec,
+  prefix: string,
+  method: DecodeMethod,
+  opts: GenerateTextOptions,
+): string {
+  if (opts.bos && vocab.bosId === undefined)
+    throw new Error('generateText: bos: true needs a vocab with "<bos>"; build it with { reserved: ["<bos>", …] }.');
   const start = opts.bos ? [vocab.bosId as number] : [];
   const ids = decode(model, [...start, ...vocab.encode([...prefix])], method, { eosId: vocab.eosId, ...opts });
   return prefix + vocab.decode(ids).join("");

@@ -100,7 +100,8 @@ class LanguageModelStepper implements Stepper<Prefixes> {
   reorder(rows: readonly number[]): void {
     if (this.state === undefined) throw new Error("Stepper.reorder: call start(prefixes) first.");
     for (const r of rows) {
-      if (!(Number.isInteger(r) && r >= 0 && r < this.rows)) throw new Error(`Stepper.reorder: row ${r} does not exist; rows go from 0 to ${this.rows - 1}.`);
+      if (!(Number.isInteger(r) && r >= 0 && r < this.rows))
+        throw new Error(`Stepper.reorder: row ${r} does not exist; rows go from 0 to ${this.rows - 1}.`);
     }
     if (rows.length === 0) throw new Error("Stepper.reorder: keep at least one row (dispose the stepper to stop).");
     const old = this.state;

@@ -73,14 +73,17 @@ export function sampleWithSuffix<S>(stepper: Stepper<S>, input: S, suffix: reado
       // 1. Scorers read the logits of their next suffix token; finished ones record their score.
       scorers.forEach((s, g) => {
         s.next++;
-        for (let b = 0; b < M; b++) s.score[b] += logProb(logits.subarray(((g + 1) * M + b) * V, ((g + 1) * M + b + 1) * V), suffix[s.next]);
+        for (let b = 0; b < M; b++)
+          s.score[b] += logProb(logits.subarray(((g + 1) * M + b) * V, ((g + 1) * M + b + 1) * V), suffix[s.next]);
       });
       const done = scorers.filter((s) => s.next === suffix.length - 1);
       for (const s of done) scores[s.stem] = s.score;
       const kept = scorers.map((s, g) => [s, g] as const).filter(([s]) => s.next < suffix.length - 1);
       // 2. At this stem length, a new scorer starts from the sampling rows' state.
       const spawn = k >= minStem && k <= maxStem;
-      const fresh: Scorer | null = spawn ? { stem: k, next: 0, score: Float64Array.from({ length: M }, (_, b) => logProb(logits.subarray(b * V, (b + 1) * V), suffix[0])) } : null;
+      const fresh: Scorer | null = spawn
+        ? { stem: k, next: 0, score: Float64Array.from({ length: M }, (_, b) => logProb(logits.subarray(b * V, (b + 1) * V), suffix[0])) }
+        : null;
       if (fresh && suffix.length === 1) scores[k] = fresh.score;
       const live = [...kept.map(([s]) => s), ...(fresh && suffix.length > 1 ? [fresh] : [])];
       if (k >= maxStem && live.length === 0) break;
@@ -88,7 +91,12 @@ export function sampleWithSuffix<S>(stepper: Stepper<S>, input: S, suffix: reado
       const stemIds = stems.map((stem, b) => {
         if (k >= maxStem) return suffix[0];
         const allowed = allowedTokens?.(k, stem, b) ?? Array.from({ length: V }, (_, i) => i);
-        const id = chooseToken(logits.subarray(b * V, (b + 1) * V), method, rng, allowed.filter((i) => i !== eosId));
+        const id = chooseToken(
+          logits.subarray(b * V, (b + 1) * V),
+          method,
+          rng,
+          allowed.filter((i) => i !== eosId),
+        );
         stem.push(id);
         return id;
       });

@@ -51,7 +51,13 @@ test("200 fused training steps on wasm grow neither tensors, nor the wasm heap, 
         const { y } = fusedRecurrent("lstm", { ids: X, numInputs: V }, { W: W as tf.Tensor2D, U: U as tf.Tensor2D, b: b as tf.Tensor1D });
         // Alternate the tf-ops head (patched kernels) and the fused head.
         return i++ % 2 === 0
-          ? (tf.losses.softmaxCrossEntropy(Y, y.reshape([T * B, H]).matMul(Wout).add(bout)) as tf.Scalar)
+          ? (tf.losses.softmaxCrossEntropy(
+              Y,
+              y
+                .reshape([T * B, H])
+                .matMul(Wout)
+                .add(bout),
+            ) as tf.Scalar)
           : fusedSoftmaxCrossEntropy(y.reshape([T * B, H]) as tf.Tensor2D, Wout as tf.Tensor2D, bout as tf.Tensor1D, ids.subarray(B));
       },
       true,

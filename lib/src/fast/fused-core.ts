@@ -138,8 +138,26 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
   else par.rows({ fn: "gemm", a: mem.put(p.x!), b: W, c: Z, M: T * B, K: I, N: GH, acc: 0 });
   k.addRows(Z, b, T * B, GH);
   const job: FusedForwardJob = {
-    fn: "forward", cell, T, B, H, b0: 0, b1: B, Z, hs, U: 0, Uzr: 0, Uh: 0, Upk: 0, Uzrpk: 0, Uhpk: 0,
-    cs: 0, tcs: 0, rh: 0, zr: 0, hhPre: 0,
+    fn: "forward",
+    cell,
+    T,
+    B,
+    H,
+    b0: 0,
+    b1: B,
+    Z,
+    hs,
+    U: 0,
+    Uzr: 0,
+    Uh: 0,
+    Upk: 0,
+    Uzrpk: 0,
+    Uhpk: 0,
+    cs: 0,
+    tcs: 0,
+    rh: 0,
+    zr: 0,
+    hhPre: 0,
   };
   // Recurrent weights are read every step: pack them once into the GEMM's panel layout.
   const packed = (w: number, K: number, N: number): number => {
@@ -189,7 +207,7 @@ export function fusedForwardSteps(k: FusedKernels, j: FusedForwardJob): void {
   const nb = b1 - b0;
   if (nb <= 0) return;
   // Byte offset of batch row b0 of step t in a [T, B, w] buffer.
-  const at = (base: number, t: number, w: number): number => base + ((t * B + b0) * w) * 4;
+  const at = (base: number, t: number, w: number): number => base + (t * B + b0) * w * 4;
   for (let t = 0; t < T; t++) {
     const z = at(j.Z, t, GH);
     const hPrev = at(j.hs, t, H);
@@ -236,9 +254,32 @@ export function fusedBackward(
     par.rows({ fn: "gemmPacked", a, b, c, M, K, N, acc: 0, scratch, scratchBytes });
   const hs = mem.put(s.hs);
   const job: FusedBackwardJob = {
-    fn: "backward", cell, T, B, H, b0: 0, b1: B, hs, dY: mem.put(dy), dZ: mem.alloc(T * B * GH),
-    dh: mem.alloc(BH), dhPrev: 0, dc: 0, gates: 0, cs: 0, tcs: 0, rh: 0, UT: 0, UzrT: 0, UhT: 0,
-    UTpk: 0, UzrTpk: 0, UhTpk: 0, dZR: 0, dAH: 0, drh: 0,
+    fn: "backward",
+    cell,
+    T,
+    B,
+    H,
+    b0: 0,
+    b1: B,
+    hs,
+    dY: mem.put(dy),
+    dZ: mem.alloc(T * B * GH),
+    dh: mem.alloc(BH),
+    dhPrev: 0,
+    dc: 0,
+    gates: 0,
+    cs: 0,
+    tcs: 0,
+    rh: 0,
+    UT: 0,
+    UzrT: 0,
+    UhT: 0,
+    UTpk: 0,
+    UzrTpk: 0,
+    UhTpk: 0,
+    dZR: 0,
+    dAH: 0,
+    drh: 0,
   };
   const packed = (w: number, K: number, N: number): number => {
     const q = mem.alloc(K * N);
@@ -334,7 +375,7 @@ export function fusedBackwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
   const GH = G * H;
   const nb = b1 - b0;
   if (nb <= 0) return;
-  const at = (base: number, t: number, w: number): number => base + ((t * B + b0) * w) * 4;
+  const at = (base: number, t: number, w: number): number => base + (t * B + b0) * w * 4;
   const row = (base: number, w: number): number => base + b0 * w * 4;
   let dh = row(j.dh, H);
   let dhPrev = row(j.dhPrev, H);

@@ -6,7 +6,11 @@ import { relErr } from "../testing/fixtures";
 
 test("fusedSoftmaxCrossEntropy equals dense + tf.losses.softmaxCrossEntropy, value and gradients (wasm and JS)", async () => {
   await tf.setBackend("cpu");
-  for (const [N, H, V] of [[1, 3, 2], [37, 16, 27], [300, 9, 11]]) {
+  for (const [N, H, V] of [
+    [1, 3, 2],
+    [37, 16, 27],
+    [300, 9, 11],
+  ]) {
     const labels = Int32Array.from({ length: N }, (_, i) => (i * 5 + 1) % V);
     const h = tf.randomNormal([N, H], 0, 1, "float32", 1) as tf.Tensor2D;
     const W = tf.randomNormal([H, V], 0, 1, "float32", 2) as tf.Tensor2D;
@@ -29,5 +33,8 @@ test("fusedSoftmaxCrossEntropy equals dense + tf.losses.softmaxCrossEntropy, val
     }
     tf.dispose([h, W, b, Y, want.value, ...want.grads]);
   }
-  assert.throws(() => fusedSoftmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([3, 4]), tf.zeros([4]), new Int32Array([0, 4])), /not in \[0, 4\)/);
+  assert.throws(
+    () => fusedSoftmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([3, 4]), tf.zeros([4]), new Int32Array([0, 4])),
+    /not in \[0, 4\)/,
+  );
 });

@@ -298,6 +298,8 @@ type WasmExports = FusedWasmExports;
 export const FUSED_WASM_PATH = path.join(__dirname, "fused.wasm");
 
 /** Wraps an instance of `fused*.wasm` whose memory is `memory`. */
+// The kernels are the instance's exports, attached in the constructor; the interface below declares them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class WasmFusedKernels implements FusedKernels {
   readonly kind = "wasm";
   readonly base: number;
@@ -305,7 +307,10 @@ export class WasmFusedKernels implements FusedKernels {
   private m: Float32Array;
   private readonly memory: WebAssembly.Memory;
 
-  constructor(private readonly ex: WasmExports, memory?: WebAssembly.Memory) {
+  constructor(
+    private readonly ex: WasmExports,
+    memory?: WebAssembly.Memory,
+  ) {
     this.memory = memory ?? ex.memory!;
     this.base = ex.heapBase();
     this.m = new Float32Array(this.memory.buffer);
@@ -330,5 +335,5 @@ export class WasmFusedKernels implements FusedKernels {
   }
 }
 // The methods are attached per instance in the constructor; declare them for the type checker.
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface WasmFusedKernels extends Omit<FusedKernels, "kind" | "base" | "ensure" | "f32" | "i32" | "pool"> {}

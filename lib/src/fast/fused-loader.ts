@@ -28,7 +28,7 @@ function relaxedBytes(): Buffer | null {
   const bytes = fs.readFileSync(FUSED_RELAXED_WASM_PATH);
   if (WebAssembly.validate(bytes)) return bytes;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- only when relaxed SIMD needs the flag
     (require("v8") as typeof import("v8")).setFlagsFromString("--experimental-wasm-relaxed-simd");
   } catch {
     return null;

@@ -40,7 +40,13 @@ function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<
   return tf.tidy(() => {
     const { cell, T, B, I, H } = c;
     const G = CELL_GATES[cell];
-    const ids = c.tokens ? tf.tensor2d(Array.from(randoms(T * B, 5), (v) => Math.floor((v + 1) * I / 2)), [T, B], "int32") : null;
+    const ids = c.tokens
+      ? tf.tensor2d(
+          Array.from(randoms(T * B, 5), (v) => Math.floor(((v + 1) * I) / 2)),
+          [T, B],
+          "int32",
+        )
+      : null;
     const x = ids ? (tf.oneHot(ids, I).toFloat() as tf.Tensor3D) : tf.tensor3d(randoms(T * B * I, 1), [T, B, I]);
     const h0 = tf.tensor2d(randoms(B * H, 2, 0.5), [B, H]);
     const c0 = cell === "lstm" ? tf.tensor2d(randoms(B * H, 3, 0.5), [B, H]) : null;
@@ -52,10 +58,16 @@ function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<
     const Rh = tf.tensor2d(randoms(B * H, 9), [B, H]);
     const Rc = tf.tensor2d(randoms(B * H, 10), [B, H]);
     const loss = (outs: tf.Tensor[]): tf.Scalar =>
-      outs[0].mul(Ry).sum().add(outs[1].mul(Rh).sum()).add(outs[2] ? outs[2].mul(Rc).sum() : tf.scalar(0)) as tf.Scalar;
+      outs[0]
+        .mul(Ry)
+        .sum()
+        .add(outs[1].mul(Rh).sum())
+        .add(outs[2] ? outs[2].mul(Rc).sum() : tf.scalar(0)) as tf.Scalar;
     const names = [...(ids ? [] : ["x"]), "h0", ...(c0 ? ["c0"] : []), "W", "U", "b"];
     const vars = [...(ids ? [] : [x]), h0, ...(c0 ? [c0] : []), W, U, b];
-    const split = (args: tf.Tensor[]): { x: tf.Tensor3D; h0: tf.Tensor2D; c0: tf.Tensor2D | null; W: tf.Tensor2D; U: tf.Tensor2D; b: tf.Tensor1D } => {
+    const split = (
+      args: tf.Tensor[],
+    ): { x: tf.Tensor3D; h0: tf.Tensor2D; c0: tf.Tensor2D | null; W: tf.Tensor2D; U: tf.Tensor2D; b: tf.Tensor1D } => {
       let i = 0;
       return {
         x: ids ? x : (args[i++] as tf.Tensor3D),
@@ -63,7 +75,7 @@ function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<
         c0: c0 ? (args[i++] as tf.Tensor2D) : null,
         W: args[i++] as tf.Tensor2D,
         U: args[i++] as tf.Tensor2D,
-        b: args[i++] as tf.Tensor1D,
+        b: args[i] as tf.Tensor1D,
       };
     };
     const fused = (...args: tf.Tensor[]): tf.Tensor[] => {
@@ -139,7 +151,9 @@ test("the JS fallback equals the wasm path", () => {
       const U = tf.tensor2d(randoms(20 * 80, 3, 0.5), [20, 80]);
       const b = tf.tensor1d(randoms(80, 4, 0.5));
       const f = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor): tf.Scalar =>
-        fusedRecurrent(c.cell, { x: xx as tf.Tensor3D }, { W: ww as tf.Tensor2D, U: uu as tf.Tensor2D, b: bb as tf.Tensor1D }, { kernels }).y.square().sum();
+        fusedRecurrent(c.cell, { x: xx as tf.Tensor3D }, { W: ww as tf.Tensor2D, U: uu as tf.Tensor2D, b: bb as tf.Tensor1D }, { kernels })
+          .y.square()
+          .sum();
       const y = fusedRecurrent(c.cell, { x }, { W, U, b }, { kernels }).y;
       const g = tf.grads(f)([x, W, U, b]);
       return [y, ...g].map((t) => t.dataSync() as Float32Array);
@@ -171,7 +185,11 @@ test("two threads (shared memory + worker) give the single-thread results", asyn
         tf.tidy(() => {
           const G = CELL_GATES[cell];
           const [T, B, I, H] = [9, 13, 27, 64];
-          const ids = tf.tensor2d(Array.from({ length: T * B }, (_, i) => (i * 7) % I), [T, B], "int32");
+          const ids = tf.tensor2d(
+            Array.from({ length: T * B }, (_, i) => (i * 7) % I),
+            [T, B],
+            "int32",
+          );
           const x = tf.tensor3d(randoms(T * B * I, 1), [T, B, I]);
           const W = tf.tensor2d(randoms(I * G * H, 2, 0.3), [I, G * H]);
           const U = tf.tensor2d(randoms(H * G * H, 3, 0.3), [H, G * H]);
@@ -184,7 +202,9 @@ test("two threads (shared memory + worker) give the single-thread results", asyn
               tokens ? { ids: ids as tf.Tensor2D, numInputs: I } : { x: xx as tf.Tensor3D },
               { h0: hh as tf.Tensor2D, W: ww as tf.Tensor2D, U: uu as tf.Tensor2D, b: bb as tf.Tensor1D },
               { kernels },
-            ).y.square().sum();
+            )
+              .y.square()
+              .sum();
           };
           const vars = tokens ? [h0, W, U, b] : [x, h0, W, U, b];
           const g = tf.grads(f)(vars);
@@ -192,7 +212,8 @@ test("two threads (shared memory + worker) give the single-thread results", asyn
         });
       const w = run("wasm");
       const j = run("js");
-      for (let i = 0; i < w.length; i++) assert.ok(relErr(w[i], j[i]) < 1e-5, `${cell}${tokens ? " ids" : ""} output ${i}: ${relErr(w[i], j[i])}`);
+      for (let i = 0; i < w.length; i++)
+        assert.ok(relErr(w[i], j[i]) < 1e-5, `${cell}${tokens ? " ids" : ""} output ${i}: ${relErr(w[i], j[i])}`);
     }
   }
   Object.assign(FUSED_THREADING, saved);
@@ -205,7 +226,11 @@ test("fused training steps leak neither tensors nor kernel memory", async () => 
   const W = tf.variable(tf.tensor2d(randoms(27 * 64, 1, 0.1), [27, 64])) as tf.Variable<tf.Rank.R2>;
   const U = tf.variable(tf.tensor2d(randoms(16 * 64, 2, 0.1), [16, 64])) as tf.Variable<tf.Rank.R2>;
   const b = tf.variable(tf.zeros([64])) as tf.Variable<tf.Rank.R1>;
-  const ids = tf.tensor2d(Array.from({ length: 40 }, (_, i) => i % 27), [10, 4], "int32");
+  const ids = tf.tensor2d(
+    Array.from({ length: 40 }, (_, i) => i % 27),
+    [10, 4],
+    "int32",
+  );
   const opt = tf.train.adam(0.01);
   const step = (): void => {
     opt.minimize(() => fusedRecurrent("lstm", { ids, numInputs: 27 }, { W, U, b }).y.square().mean() as tf.Scalar);

@@ -83,7 +83,7 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
   const lstm = cell === "lstm";
   const [y, h, c] = tf.tidy(() => {
     const h0 = params.h0 ?? tf.zeros<tf.Rank.R2>([B, H]);
-    const c0 = lstm ? params.c0 ?? tf.zeros<tf.Rank.R2>([B, H]) : null;
+    const c0 = lstm ? (params.c0 ?? tf.zeros<tf.Rank.R2>([B, H])) : null;
     // customGrad takes tensors only, and returns one tensor: [T, B, H] outputs, plus c_T as step T for the LSTM.
     const tensors: tf.Tensor[] = [...(x ? [x] : []), h0, ...(c0 ? [c0] : []), params.W, params.U, params.b];
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -93,7 +93,18 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
       const h0v = f32(ts[i++]);
       const c0v = lstm ? f32(ts[i++]) : null;
       const problem: FusedProblem = {
-        cell, T, B, I, H, x: xv, ids, h0: h0v, c0: c0v, W: f32(ts[i++]), U: f32(ts[i++]), b: f32(ts[i++]),
+        cell,
+        T,
+        B,
+        I,
+        H,
+        x: xv,
+        ids,
+        h0: h0v,
+        c0: c0v,
+        W: f32(ts[i++]),
+        U: f32(ts[i++]),
+        b: f32(ts[i]),
       };
       const fwd = fusedForward(k, problem);
       let out: Float32Array = fwd.y;

@@ -30,7 +30,10 @@ export function fusedReference(
     const xw = xt.matMul(W).add(b); // [B, G·H]
     if (cell === "lstm") {
       const [i, f, g, o] = tf.split(xw.add(h.matMul(U)), 4, 1);
-      c = tf.sigmoid(f).mul(c!).add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D; // c = f⊙c₋ + i⊙g
+      c = tf
+        .sigmoid(f)
+        .mul(c!)
+        .add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D; // c = f⊙c₋ + i⊙g
       h = tf.sigmoid(o).mul(tf.tanh(c!)) as tf.Tensor2D; // h = o⊙tanh(c)
     } else if (cell === "gru") {
       const [xz, xr, xh] = tf.split(xw, 3, 1);

@@ -41,7 +41,10 @@ class WorkerPool implements FusedPool {
   private readonly text: Uint8Array;
   private readonly enc = new TextEncoder();
 
-  constructor(private readonly local: (job: FusedJob) => void, sab: SharedArrayBuffer) {
+  constructor(
+    private readonly local: (job: FusedJob) => void,
+    sab: SharedArrayBuffer,
+  ) {
     this.ctrl = new Int32Array(sab);
     this.text = new Uint8Array(sab, FUSED_JOB_OFFSET);
   }
@@ -93,7 +96,7 @@ export function createFusedThreadedKernels(
   if (fusedThreadCount() < 2 || typeof SharedArrayBuffer === "undefined" || !fs.existsSync(file)) return null;
   let workerThreads: typeof import("worker_threads");
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- absent in some runtimes; checked here
     workerThreads = require("worker_threads");
   } catch {
     return null;

@@ -38,7 +38,10 @@ test("buildCellLM makes scratch and concise models around the right block, with 
   const lstm = buildCellLM("lstm", { vocabSize: V, numHiddens: H, scratch: false }) as RNNLM;
   assert.ok(lstm.block instanceof LSTM);
   lstm.dispose();
-  assert.throws(() => buildCellLM("TCN" as CellKind, { vocabSize: V, numHiddens: H }), /Unknown cell "TCN"; choose one of "rnn", "gru", "lstm"/);
+  assert.throws(
+    () => buildCellLM("TCN" as CellKind, { vocabSize: V, numHiddens: H }),
+    /Unknown cell "TCN"; choose one of "rnn", "gru", "lstm"/,
+  );
 });
 
 test("runBakeoff trains every cell with the same step budget, reports to one listener, and draws one plot and one table", async () => {
@@ -46,10 +49,20 @@ test("runBakeoff trains every cell with the same step budget, reports to one lis
   let plan: TrainingPlan | undefined;
   const seen: TrainingProgress[] = [];
   let ended = 0;
-  const listener = { onStart: (p: TrainingPlan) => void (plan = p), onProgress: (p: TrainingProgress) => void seen.push(p), onEnd: () => void ended++ };
+  const listener = {
+    onStart: (p: TrainingPlan) => void (plan = p),
+    onProgress: (p: TrainingProgress) => void seen.push(p),
+    onEnd: () => void ended++,
+  };
   const result = await runBakeoff({ data: data(), numHiddens: 8, maxEpochs: 2, stepsPerEpoch: 3, lr: 0.02, listener });
-  assert.deepEqual(result.runs.map((r) => r.name), ["RNNScratch", "GRUScratch", "LSTMScratch"]);
-  assert.deepEqual(result.runs.map((r) => r.cell), ["rnn", "gru", "lstm"]);
+  assert.deepEqual(
+    result.runs.map((r) => r.name),
+    ["RNNScratch", "GRUScratch", "LSTMScratch"],
+  );
+  assert.deepEqual(
+    result.runs.map((r) => r.cell),
+    ["rnn", "gru", "lstm"],
+  );
   for (const r of result.runs) {
     assert.equal(r.result.steps, 6, `${r.name}: 2 epochs × 3 steps`);
     assert.equal(r.result.history.length, 2);
@@ -64,7 +77,11 @@ test("runBakeoff trains every cell with the same step budget, reports to one lis
   assert.equal(ended, 1);
   for (const cell of ["RNN", "GRU", "LSTM"]) {
     const vals = seen.filter((p) => p.metrics[`${cell} val ppl`] !== undefined);
-    assert.deepEqual(vals.map((p) => p.x), [0, 1, 2], `${cell}: epoch 0 (untrained), 1, 2`);
+    assert.deepEqual(
+      vals.map((p) => p.x),
+      [0, 1, 2],
+      `${cell}: epoch 0 (untrained), 1, 2`,
+    );
   }
   assert.equal(seen[seen.length - 1].step, 18);
   // The figure: one line per model, epochs 0..2. The table: one row per model.
@@ -77,17 +94,39 @@ test("runBakeoff trains every cell with the same step budget, reports to one lis
 });
 
 test("the same seed gives the same bake-off; concise models can compete too", async () => {
-  const run = () => runBakeoff({ data: data(), numHiddens: 6, maxEpochs: 1, stepsPerEpoch: 2, lr: 0.02, cells: ["gru", "lstm"], scratch: false, listener: null });
+  const run = () =>
+    runBakeoff({
+      data: data(),
+      numHiddens: 6,
+      maxEpochs: 1,
+      stepsPerEpoch: 2,
+      lr: 0.02,
+      cells: ["gru", "lstm"],
+      scratch: false,
+      listener: null,
+    });
   const a = await run();
   const b = await run();
-  assert.deepEqual(a.runs.map((r) => r.name), ["GRU (tf.layers)", "LSTM (tf.layers)"]);
-  assert.deepEqual(a.runs.map((r) => r.bestValPerplexity), b.runs.map((r) => r.bestValPerplexity));
+  assert.deepEqual(
+    a.runs.map((r) => r.name),
+    ["GRU (tf.layers)", "LSTM (tf.layers)"],
+  );
+  assert.deepEqual(
+    a.runs.map((r) => r.bestValPerplexity),
+    b.runs.map((r) => r.bestValPerplexity),
+  );
   a.dispose();
   b.dispose();
 });
 
 test("runBakeoff explains bad configurations", async () => {
-  await assert.rejects(runBakeoff({ data: data(), numHiddens: 4, maxEpochs: 1, lr: 0.1, cells: [], listener: null }), /no cells to compare/);
-  await assert.rejects(runBakeoff({ data: data(), numHiddens: 0, maxEpochs: 1, lr: 0.1, listener: null }), /numHiddens must be a positive integer/);
+  await assert.rejects(
+    runBakeoff({ data: data(), numHiddens: 4, maxEpochs: 1, lr: 0.1, cells: [], listener: null }),
+    /no cells to compare/,
+  );
+  await assert.rejects(
+    runBakeoff({ data: data(), numHiddens: 0, maxEpochs: 1, lr: 0.1, listener: null }),
+    /numHiddens must be a positive integer/,
+  );
   await assert.rejects(runBakeoff({ data: data(), numHiddens: 4, maxEpochs: 1, lr: -1, listener: null }), /lr must be a positive number/);
 });

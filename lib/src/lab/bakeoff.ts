@@ -171,7 +171,12 @@ export async function runBakeoff(config: BakeoffConfig): Promise<BakeoffResult> 
   const seed = config.seed ?? BAKEOFF_DEFAULT_SEED;
   const target =
     config.listener === undefined
-      ? new TrainingBoard({ title: "Bake-off", metrics: cells.map((c) => `${cellLabel(c)} val ppl`), logY: true, yTitle: "validation perplexity" })
+      ? new TrainingBoard({
+          title: "Bake-off",
+          metrics: cells.map((c) => `${cellLabel(c)} val ppl`),
+          logY: true,
+          yTitle: "validation perplexity",
+        })
       : config.listener;
   const prefixed = target === null ? null : new PrefixedListener(target);
   const runs: BakeoffRun[] = [];
@@ -227,5 +232,10 @@ function bakeoffPlan(config: BakeoffConfig, cells: readonly CellKind[]): Trainin
   const cap = config.stepsPerEpoch === undefined ? Infinity : scaled(config.stepsPerEpoch);
   let perEpoch = 0;
   for (const _batch of config.data.trainBatches(1)) if (++perEpoch >= cap) break;
-  return { maxEpochs, totalSteps: maxEpochs * perEpoch * cells.length, title: `Bake-off: ${cells.map(cellLabel).join(" vs ")}`, itemName: "tokens" };
+  return {
+    maxEpochs,
+    totalSteps: maxEpochs * perEpoch * cells.length,
+    title: `Bake-off: ${cells.map(cellLabel).join(" vs ")}`,
+    itemName: "tokens",
+  };
 }

@@ -8,7 +8,15 @@ import { Rng } from "../data/rng";
 import { mat } from "../rnn/rnn-step";
 import { scaled } from "../quick";
 import {
-  classicExample, classicGradientCheck, classicLossAndGrads, classicSample, classicVocab, clipClassicGrads, initClassicParams, trainClassic, trainClassicOrLoad,
+  classicExample,
+  classicGradientCheck,
+  classicLossAndGrads,
+  classicSample,
+  classicVocab,
+  clipClassicGrads,
+  initClassicParams,
+  trainClassic,
+  trainClassicOrLoad,
 } from "./classic";
 
 test("the classic path's gradient check passes (output layer, softmax and BPTT)", () => {
@@ -55,7 +63,10 @@ test("a short classic run lowers the smoothed loss on a tiny name list, and the 
   const run = await trainClassic(names, config, { print: null });
   const h = run.history;
   assert.equal(h.reports.length, Math.ceil(h.iterations / scaled(6000)));
-  assert.ok(h.curveLoss[h.curveLoss.length - 1] < h.curveLoss[0], `smoothed loss ${h.curveLoss[0]} → ${h.curveLoss[h.curveLoss.length - 1]}`);
+  assert.ok(
+    h.curveLoss[h.curveLoss.length - 1] < h.curveLoss[0],
+    `smoothed loss ${h.curveLoss[0]} → ${h.curveLoss[h.curveLoss.length - 1]}`,
+  );
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "classic-cache-"));
   const saved = process.env.RNNLAB_CHECKPOINTS;
   process.env.RNNLAB_CHECKPOINTS = root;

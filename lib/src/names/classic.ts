@@ -52,7 +52,14 @@ export interface ClassicConfig {
 
 /** The defaults of {@link ClassicConfig}. */
 export const CLASSIC_DEFAULTS: Required<ClassicConfig> = {
-  numHiddens: 50, lr: 0.01, clipValue: 5, numIterations: 35000, sampleEvery: 2000, numSamples: 7, maxLength: 50, seed: 0,
+  numHiddens: 50,
+  lr: 0.01,
+  clipValue: 5,
+  numIterations: 35000,
+  sampleEvery: 2000,
+  numSamples: 7,
+  maxLength: 50,
+  seed: 0,
 };
 
 /** One report: the smoothed loss at an iteration and the names sampled there. */
@@ -127,12 +134,21 @@ function oneHotColumn(id: number | null, n: number): Mat {
  * target is the newline. The loss is the **sum** of `−log ŷ⟨t⟩[Y[t]]` over the steps, as in the assignment.
  * @returns the loss, the gradients and the last hidden state `(n_a, 1)`.
  */
-export function classicLossAndGrads(X: readonly (number | null)[], Y: readonly number[], aPrev: Mat, params: RnnStepParams): { loss: number; grads: ClassicGrads; aLast: Mat } {
+export function classicLossAndGrads(
+  X: readonly (number | null)[],
+  Y: readonly number[],
+  aPrev: Mat,
+  params: RnnStepParams,
+): { loss: number; grads: ClassicGrads; aLast: Mat } {
   if (X.length !== Y.length) throw new Error(`classicLossAndGrads: ${X.length} inputs but ${Y.length} targets; give one target per input.`);
   const n_x = params.Wax.cols;
   const n_y = params.Wya.rows;
   const n_a = params.Waa.rows;
-  const { a, yPred, caches } = rnnForward(X.map((id) => oneHotColumn(id, n_x)), aPrev, params);
+  const { a, yPred, caches } = rnnForward(
+    X.map((id) => oneHotColumn(id, n_x)),
+    aPrev,
+    params,
+  );
   let loss = 0;
   const dWya = mat(n_y, n_a);
   const dby = mat(n_y, 1);
@@ -164,7 +180,13 @@ export function clipClassicGrads(grads: ClassicGrads, maxValue: number): void {
 
 /** One SGD step `θ ← θ − lr · ∂L/∂θ`, in place. */
 export function sgdStep(params: RnnStepParams, grads: ClassicGrads, lr: number): void {
-  const pairs: [Mat, Mat][] = [[params.Wax, grads.dWax], [params.Waa, grads.dWaa], [params.ba, grads.dba], [params.Wya, grads.dWya], [params.by, grads.dby]];
+  const pairs: [Mat, Mat][] = [
+    [params.Wax, grads.dWax],
+    [params.Waa, grads.dWaa],
+    [params.ba, grads.dba],
+    [params.Wya, grads.dWya],
+    [params.by, grads.dby],
+  ];
   for (const [p, g] of pairs) for (let i = 0; i < p.data.length; i++) p.data[i] -= lr * g.data[i];
 }
 
@@ -216,10 +238,14 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /** Trains the classic model on `names` and returns its parameters and history. */
-export async function trainClassic(names: readonly string[], config: ClassicConfig = {}, opts: ClassicRunOptions = {}): Promise<ClassicRun> {
+export async function trainClassic(
+  names: readonly string[],
+  config: ClassicConfig = {},
+  opts: ClassicRunOptions = {},
+): Promise<ClassicRun> {
   const c = { ...CLASSIC_DEFAULTS, ...config };
   if (names.length === 0) throw new Error("trainClassic: no names to train on.");
-  const print = opts.print === null ? () => undefined : opts.print ?? ((l: string) => console.log(l));
+  const print = opts.print === null ? () => undefined : (opts.print ?? ((l: string) => console.log(l)));
   const chars = classicVocab(names);
   const params = initClassicParams(chars.length, c.numHiddens, c.seed);
   const examples = new Rng(c.seed).shuffle([...names]).map((n) => classicExample(n, chars));
@@ -252,7 +278,14 @@ export async function trainClassic(names: readonly string[], config: ClassicConf
       await yieldToEventLoop();
     }
   }
-  const history: ClassicHistory = { iterations, finalSmoothedLoss: smoothed, seconds: (Date.now() - t0) / 1000, curveIterations, curveLoss, reports };
+  const history: ClassicHistory = {
+    iterations,
+    finalSmoothedLoss: smoothed,
+    seconds: (Date.now() - t0) / 1000,
+    curveIterations,
+    curveLoss,
+    reports,
+  };
   return { params, chars, history, fromCache: false };
 }
 
@@ -263,7 +296,11 @@ const PARAM_NAMES = ["Wax", "Waa", "ba", "Wya", "by"] as const;
  * the saved weights and prints the saved reports instead of training again (the weights go through
  * float32 on the way).
  */
-export async function trainClassicOrLoad(names: readonly string[], config: ClassicConfig = {}, opts: ClassicRunOptions & { readonly force?: boolean } = {}): Promise<ClassicRun> {
+export async function trainClassicOrLoad(
+  names: readonly string[],
+  config: ClassicConfig = {},
+  opts: ClassicRunOptions & { readonly force?: boolean } = {},
+): Promise<ClassicRun> {
   const c = { ...CLASSIC_DEFAULTS, ...config };
   const chars = classicVocab(names);
   const params = initClassicParams(chars.length, c.numHiddens, c.seed);
@@ -279,13 +316,15 @@ export async function trainClassicOrLoad(names: readonly string[], config: Class
       train: async () => {
         run = await trainClassic(names, c, opts);
         const trained = run.params;
-        PARAM_NAMES.forEach((k, i) => tf.tidy(() => vars[i].assign(tf.tensor2d(Float32Array.from(trained[k].data), [trained[k].rows, trained[k].cols]))));
+        PARAM_NAMES.forEach((k, i) =>
+          tf.tidy(() => vars[i].assign(tf.tensor2d(Float32Array.from(trained[k].data), [trained[k].rows, trained[k].cols]))),
+        );
         return run.history;
       },
     });
     if (run !== undefined) return run;
     PARAM_NAMES.forEach((k, i) => params[k].data.set(vars[i].dataSync()));
-    const print = opts.print === null ? () => undefined : opts.print ?? ((l: string) => console.log(l));
+    const print = opts.print === null ? () => undefined : (opts.print ?? ((l: string) => console.log(l)));
     result.history.reports.forEach((r) => print(formatClassicReport(r)));
     return { params, chars, history: result.history, fromCache: true };
   } finally {
@@ -302,7 +341,9 @@ export type ClassicGradCheck = Record<(typeof PARAM_NAMES)[number] | "max", numb
  * Checks {@link classicLossAndGrads} (output layer, softmax cross-entropy and BPTT) against central
  * differences on a small random model and a random name. Errors below `1e-5` mean the gradients are right.
  */
-export function classicGradientCheck(config: { readonly vocabSize?: number; readonly numHiddens?: number; readonly length?: number; readonly seed?: number } = {}): ClassicGradCheck {
+export function classicGradientCheck(
+  config: { readonly vocabSize?: number; readonly numHiddens?: number; readonly length?: number; readonly seed?: number } = {},
+): ClassicGradCheck {
   const { vocabSize = 5, numHiddens = 6, length = 5, seed = 3 } = config;
   const rand = new Rng(seed + 77);
   const params: { -readonly [K in keyof RnnStepParams]: Mat } = { ...initClassicParams(vocabSize, numHiddens, seed) };
@@ -314,7 +355,13 @@ export function classicGradientCheck(config: { readonly vocabSize?: number; read
   const aPrev = randnMat(numHiddens, 1, rand, 0.5);
   const { grads } = classicLossAndGrads(X, Y, aPrev, params);
   const loss = (): number => classicLossAndGrads(X, Y, aPrev, params).loss;
-  const analytic: Record<(typeof PARAM_NAMES)[number], Mat> = { Wax: grads.dWax, Waa: grads.dWaa, ba: grads.dba, Wya: grads.dWya, by: grads.dby };
+  const analytic: Record<(typeof PARAM_NAMES)[number], Mat> = {
+    Wax: grads.dWax,
+    Waa: grads.dWaa,
+    ba: grads.dba,
+    Wya: grads.dWya,
+    by: grads.dby,
+  };
   const eps = 1e-6;
   const out: Partial<ClassicGradCheck> = {};
   for (const k of PARAM_NAMES) out[k] = relativeError(analytic[k].data, numericalGradient(params[k], loss, eps));

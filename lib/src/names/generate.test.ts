@@ -71,7 +71,16 @@ test("generationTable marks each name and counts the labels per setting", () => 
   try {
     const inTrain = splitNames(["abc", "cab", "bca"], { valFraction: 0.34, seed: 1 });
     const label = inTrain.trainSet.has("abc") ? " ·" : " ★";
-    const view = generationTable(model, vocab, inTrain, [{ title: "T=1", method: { kind: "temperature", temperature: 1 } }, { title: "b…", method: { kind: "greedy" }, prefix: "b" }], { count: 3 });
+    const view = generationTable(
+      model,
+      vocab,
+      inTrain,
+      [
+        { title: "T=1", method: { kind: "temperature", temperature: 1 } },
+        { title: "b…", method: { kind: "greedy" }, prefix: "b" },
+      ],
+      { count: 3 },
+    );
     const lines = view.text.split("\n");
     assert.equal(lines.filter((l) => l.startsWith(`abc${label}`)).length, 3);
     assert.match(view.text, /bc {2,}|bc$/m); // "bc" is new: no mark

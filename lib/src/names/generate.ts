@@ -49,7 +49,8 @@ function startRows(vocab: Vocab, special: LineSpecialIds, prefix: string, count:
   if (!Number.isInteger(count) || count < 1) throw new Error(`${where}: count must be a positive integer, got ${count}.`);
   const chars = charTokens(prefix);
   const unknown = chars.filter((c) => !vocab.has(c));
-  if (unknown.length > 0) throw new Error(`${where}: the prefix "${prefix}" has letters the vocabulary does not know (${[...new Set(unknown)].join(", ")}).`);
+  if (unknown.length > 0)
+    throw new Error(`${where}: the prefix "${prefix}" has letters the vocabulary does not know (${[...new Set(unknown)].join(", ")}).`);
   const row = [special.start, ...vocab.encode(chars)];
   return Array.from({ length: count }, () => row);
 }
@@ -61,7 +62,12 @@ function startRows(vocab: Vocab, special: LineSpecialIds, prefix: string, count:
 export function sampleNames(model: LanguageModel, vocab: Vocab, opts: SampleNamesOptions): string[] {
   const { count, method, prefix = "", maxLength = 50, seed = 0 } = opts;
   const special = lineSpecialIds(vocab);
-  const rows = sample(languageModelStepper(model), startRows(vocab, special, prefix, count, "sampleNames"), { method, maxLength, eosId: special.eos, seed });
+  const rows = sample(languageModelStepper(model), startRows(vocab, special, prefix, count, "sampleNames"), {
+    method,
+    maxLength,
+    eosId: special.eos,
+    seed,
+  });
   return rows.map((ids) => prefix + vocab.decode(ids).join(""));
 }
 
@@ -82,7 +88,13 @@ export function sampleNamesWithSuffix(model: LanguageModel, vocab: Vocab, suffix
   if (suffix.length === 0) throw new Error("sampleNamesWithSuffix: the suffix is empty; use sampleNames for free names.");
   const special = lineSpecialIds(vocab);
   const suffixIds = [...vocab.encode(charTokens(suffix)), special.eos];
-  const rows = sampleWithSuffix(languageModelStepper(model), startRows(vocab, special, prefix, count, "sampleNamesWithSuffix"), suffixIds, { method, eosId: special.eos, seed, maxStem, minStem });
+  const rows = sampleWithSuffix(languageModelStepper(model), startRows(vocab, special, prefix, count, "sampleNamesWithSuffix"), suffixIds, {
+    method,
+    eosId: special.eos,
+    seed,
+    maxStem,
+    minStem,
+  });
   return rows.map((ids) => prefix + vocab.decode(ids).join(""));
 }
 
@@ -90,7 +102,11 @@ export function sampleNamesWithSuffix(model: LanguageModel, vocab: Vocab, suffix
  * Validation perplexity per character when the logits are divided by each temperature `T` (what the
  * sampler at temperature `T` "believes"): `exp(CE(softmax(o / T)))` over every real (unmasked) target.
  */
-export function valPerplexityAtTemperatures(model: LanguageModel, data: BatchSource<TokenBatch>, temperatures: readonly number[]): { temperature: number; perplexity: number }[] {
+export function valPerplexityAtTemperatures(
+  model: LanguageModel,
+  data: BatchSource<TokenBatch>,
+  temperatures: readonly number[],
+): { temperature: number; perplexity: number }[] {
   const nats = new Float64Array(temperatures.length);
   let tokens = 0;
   for (const batch of data.valBatches()) {
@@ -113,7 +129,14 @@ export type TemperatureRow = { readonly temperature: number; readonly "val ppl":
  * For each temperature: validation perplexity, and the novelty shares of `count` sampled names
  * (default 1,000; `scaled(count, 200)` under `RNNLAB_QUICK`).
  */
-export function temperatureSweep(model: LanguageModel, vocab: Vocab, data: BatchSource<TokenBatch>, split: NameSplit, temperatures: readonly number[], opts: { readonly count?: number; readonly seed?: number } = {}): TemperatureRow[] {
+export function temperatureSweep(
+  model: LanguageModel,
+  vocab: Vocab,
+  data: BatchSource<TokenBatch>,
+  split: NameSplit,
+  temperatures: readonly number[],
+  opts: { readonly count?: number; readonly seed?: number } = {},
+): TemperatureRow[] {
   const { seed = 0 } = opts;
   const count = scaled(opts.count ?? 1000, 200);
   const ppl = valPerplexityAtTemperatures(model, data, temperatures);
@@ -142,7 +165,10 @@ export interface HasBlock {
 export function hiddenActivations(model: HasBlock, vocab: Vocab, names: readonly string[]): number[][][] {
   if (names.length === 0) throw new Error("hiddenActivations: no names.");
   const special = lineSpecialIds(vocab);
-  const batch = paddedBatch(names.map((n) => vocab.encode(charTokens(n))), special);
+  const batch = paddedBatch(
+    names.map((n) => vocab.encode(charTokens(n))),
+    special,
+  );
   const H = model.block.numHiddens;
   const values = tf.tidy(() => {
     const X = model.encoder.encode(idsTensor(batch.X, batch.batchSize, batch.numSteps)); // [T, B, numInputs]
@@ -162,7 +188,12 @@ export function hiddenActivations(model: HasBlock, vocab: Vocab, names: readonly
  * The unit whose activation follows `feature(name, i)` (a number per letter) most closely: the
  * largest absolute Pearson correlation over every letter of every name.
  */
-export function unitForFeature(model: HasBlock, vocab: Vocab, names: readonly string[], feature: (name: string, i: number) => number): { unit: number; correlation: number } {
+export function unitForFeature(
+  model: HasBlock,
+  vocab: Vocab,
+  names: readonly string[],
+  feature: (name: string, i: number) => number,
+): { unit: number; correlation: number } {
   const acts = hiddenActivations(model, vocab, names);
   const f: number[] = [];
   names.forEach((name) => [...name].forEach((_, i) => f.push(feature(name, i))));
@@ -217,7 +248,13 @@ export const NAME_MARKS: Readonly<Record<NameLabel, string>> = { new: "", "in tr
  * A table with one column per setting and `count` sampled names in each, every name marked:
  * no mark = **new**, `·` = **in training set**, `★` = **held-out real name**. The last row counts them.
  */
-export function generationTable(model: LanguageModel, vocab: Vocab, split: NameSplit, settings: readonly GenerationSetting[], opts: { readonly count?: number; readonly seed?: number } = {}): HtmlView {
+export function generationTable(
+  model: LanguageModel,
+  vocab: Vocab,
+  split: NameSplit,
+  settings: readonly GenerationSetting[],
+  opts: { readonly count?: number; readonly seed?: number } = {},
+): HtmlView {
   const { count = 20, seed = 0 } = opts;
   const columns = settings.map((s, i) => {
     const o = { count, method: s.method, prefix: s.prefix, seed: seed + i };

@@ -63,7 +63,12 @@ test("the modern model reaches a pinned validation perplexity on the dinosaur na
       const [{ perplexity }] = valPerplexityAtTemperatures(model, data, [1]);
       assert.ok(perplexity < 13.5, `validation perplexity ${perplexity} (a uniform guess is ${vocab.size})`);
       assert.ok(history.bestValPerplexity < 14, `best ${history.bestValPerplexity}`);
-      const names20 = sampleNamesWithSuffix(model, vocab, "saurus", { count: 20, method: { kind: "temperature", temperature: 1 }, prefix: "t", maxStem: 6 });
+      const names20 = sampleNamesWithSuffix(model, vocab, "saurus", {
+        count: 20,
+        method: { kind: "temperature", temperature: 1 },
+        prefix: "t",
+        maxStem: 6,
+      });
       for (const n of names20) {
         assert.match(n, /^t[a-z]{1,6}saurus$/);
       }
@@ -101,7 +106,8 @@ test("BestWeights keeps the weights of the best validation report", () => {
   const v = tf.variable(tf.tensor1d([1]));
   const best = new BestWeights([v]);
   try {
-    const report = (epoch: number, val: number) => best.onProgress({ epoch, step: epoch, x: epoch, elapsedSeconds: 0, metrics: { "val ppl": val } });
+    const report = (epoch: number, val: number) =>
+      best.onProgress({ epoch, step: epoch, x: epoch, elapsedSeconds: 0, metrics: { "val ppl": val } });
     report(1, 5);
     v.assign(tf.tensor1d([2]));
     report(2, 3); // best: v = 2
@@ -123,7 +129,10 @@ test("hiddenActivations gives one row per letter; unitForFeature finds a planted
   try {
     const names = ["abba", "ba", "aab"];
     const acts = hiddenActivations(model, vocab, names);
-    assert.deepEqual(acts.map((rows) => rows.length), [4, 2, 3]);
+    assert.deepEqual(
+      acts.map((rows) => rows.length),
+      [4, 2, 3],
+    );
     // The second name alone gives the same numbers as inside the padded batch.
     const alone = hiddenActivations(model, vocab, ["ba"]);
     for (let u = 0; u < 5; u++) assert.ok(Math.abs(alone[0][1][u] - acts[1][1][u]) < 1e-5);

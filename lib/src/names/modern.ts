@@ -71,7 +71,11 @@ export function nameVocab(names: readonly string[]): Vocab {
 /** Padded, masked train/validation batches of names (see {@link lineBatchSource}); same split as {@link splitNames}. */
 export function nameData(names: readonly string[], vocab: Vocab, config: NameDataConfig = {}): LineBatchSource {
   const { batchSize = 32, valFraction = 0.1, seed = 42 } = config;
-  return lineBatchSource(names.map((n) => vocab.encode(charTokens(n))), vocab, { batchSize, valFraction, seed });
+  return lineBatchSource(
+    names.map((n) => vocab.encode(charTokens(n))),
+    vocab,
+    { batchSize, valFraction, seed },
+  );
 }
 
 /**
@@ -154,13 +158,26 @@ export interface TrainNameLMOptions extends NameTrainConfig {
  * result: with the same names and settings, a rerun loads the checkpoint instead of training.
  * @param names the names `data` was built from (their fingerprint goes into the cache key).
  */
-export async function trainNameLM(model: RNNLMScratch, data: LineBatchSource, names: readonly string[], opts: TrainNameLMOptions = {}): Promise<{ fromCache: boolean; history: NameLMHistory }> {
+export async function trainNameLM(
+  model: RNNLMScratch,
+  data: LineBatchSource,
+  names: readonly string[],
+  opts: TrainNameLMOptions = {},
+): Promise<{ fromCache: boolean; history: NameLMHistory }> {
   const { maxEpochs, lr, clipNorm } = { ...NAME_TRAIN_DEFAULTS, ...opts };
   const shapes = model.trainableVariables().map((v) => v.shape);
   const settings = {
     format: 2, // the history's layout (generic Trainer metrics)
-    maxEpochs, lr, clipNorm, maxStepsPerEpoch: opts.maxStepsPerEpoch, shapes, numSteps: data.numSteps,
-    numTrain: data.trainItems.length, numVal: data.valItems.length, data: dataFingerprint(names), model: opts.settings,
+    maxEpochs,
+    lr,
+    clipNorm,
+    maxStepsPerEpoch: opts.maxStepsPerEpoch,
+    shapes,
+    numSteps: data.numSteps,
+    numTrain: data.trainItems.length,
+    numVal: data.valItems.length,
+    data: dataFingerprint(names),
+    model: opts.settings,
   };
   const result = await trainOrLoad<NameLMHistory>({
     name: opts.name ?? "names-lm",
@@ -172,11 +189,25 @@ export async function trainNameLM(model: RNNLMScratch, data: LineBatchSource, na
       const best = new BestWeights(model.trainableVariables());
       try {
         const listeners = opts.listener ? [opts.listener, best] : [best];
-        const trainer = new Trainer({ maxEpochs, lr, clipNorm, optimizer: "adam", maxStepsPerEpoch: opts.maxStepsPerEpoch, listener: listeners });
+        const trainer = new Trainer({
+          maxEpochs,
+          lr,
+          clipNorm,
+          optimizer: "adam",
+          maxStepsPerEpoch: opts.maxStepsPerEpoch,
+          listener: listeners,
+        });
         const r = await trainer.fit(model, data);
         if (r.stopped !== undefined) throw new Error(r.stopped);
         best.restore();
-        return { epochs: r.history, bestValPerplexity: best.bestValPerplexity, bestEpoch: best.bestEpoch, seconds: r.seconds, charsPerSecond: r.itemsPerSecond, steps: r.steps };
+        return {
+          epochs: r.history,
+          bestValPerplexity: best.bestValPerplexity,
+          bestEpoch: best.bestEpoch,
+          seconds: r.seconds,
+          charsPerSecond: r.itemsPerSecond,
+          steps: r.steps,
+        };
       } finally {
         best.dispose();
       }

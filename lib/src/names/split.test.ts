@@ -23,7 +23,10 @@ test("splitNames holds out the same names as lineBatchSource with the same seed"
   const items = NAMES.map((n) => vocab.encode(charTokens(n)));
   const source = lineBatchSource(items, vocab, { batchSize: 4, valFraction: 0.25, seed: 3 });
   const split = splitNames(NAMES, { valFraction: 0.25, seed: 3 });
-  assert.deepEqual(source.valItems.map((ids) => vocab.decode(ids).join("")), split.val);
+  assert.deepEqual(
+    source.valItems.map((ids) => vocab.decode(ids).join("")),
+    split.val,
+  );
 });
 
 test("labelName marks new, training and held-out names; shares sum to 1", () => {

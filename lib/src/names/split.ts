@@ -76,7 +76,11 @@ export function noveltyCounts(samples: readonly string[], split: NameSplit): Rec
 export function noveltyShares(samples: readonly string[], split: NameSplit): Record<NameLabel, number> {
   if (samples.length === 0) throw new Error("noveltyShares: no samples; generate some names first.");
   const counts = noveltyCounts(samples, split);
-  return { new: counts.new / samples.length, "in training set": counts["in training set"] / samples.length, "held-out real name": counts["held-out real name"] / samples.length };
+  return {
+    new: counts.new / samples.length,
+    "in training set": counts["in training set"] / samples.length,
+    "held-out real name": counts["held-out real name"] / samples.length,
+  };
 }
 
 /** Rows for a table of generated names: the name and its label (`name`, `label`). */
@@ -85,7 +89,13 @@ export function labelledRows(samples: readonly string[], split: NameSplit): { na
 }
 
 /** Length statistics of a name list: count, shortest, longest, mean, and a histogram `lengths[i]` = names of length `i`. */
-export function nameStats(names: readonly string[]): { count: number; shortest: string; longest: string; meanLength: number; lengths: number[] } {
+export function nameStats(names: readonly string[]): {
+  count: number;
+  shortest: string;
+  longest: string;
+  meanLength: number;
+  lengths: number[];
+} {
   if (names.length === 0) throw new Error("nameStats: no names.");
   let shortest = names[0];
   let longest = names[0];

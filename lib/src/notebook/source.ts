@@ -56,7 +56,10 @@ export function sourceOf(file: string, name: string): string {
   const body = node.getFullText(sf).replace(/^\s*\n/, "");
   const lines = body.split("\n");
   const indent = Math.min(...lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length));
-  return lines.map((l) => l.slice(indent)).join("\n").trimEnd();
+  return lines
+    .map((l) => l.slice(indent))
+    .join("\n")
+    .trimEnd();
 }
 
 /** Displays a declaration of the lib as a TypeScript code block (see {@link sourceOf}). */

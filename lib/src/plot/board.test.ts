@@ -67,7 +67,10 @@ test("the board's figure has one curve per metric, perplexity on the right axis,
   board.onProgress(report(10, 10, { "train loss": 1.5, "val ppl": 5 }));
   const fig = board.figure();
   const traces = fig.data as Partial<ScatterData>[];
-  assert.deepEqual(traces.map((t) => t.name), ["train loss", "val ppl"]);
+  assert.deepEqual(
+    traces.map((t) => t.name),
+    ["train loss", "val ppl"],
+  );
   assert.deepEqual(traces[0].y, [2, null, 1.5]);
   assert.deepEqual(traces[0].x, [0.1, 0.2, 1]);
   assert.equal(traces[1].yaxis, "y2");
@@ -75,7 +78,10 @@ test("the board's figure has one curve per metric, perplexity on the right axis,
   assert.deepEqual(fig.layout.xaxis?.range, [0, 3]);
   const only = new TrainingBoard({ notebook: false, print: () => {}, metrics: ["val ppl"] });
   only.onProgress(report(1, 10, { "train loss": 2, "val ppl": 5 }));
-  assert.deepEqual(only.figure().data.map((t) => (t as Partial<ScatterData>).name), ["val ppl"]);
+  assert.deepEqual(
+    only.figure().data.map((t) => (t as Partial<ScatterData>).name),
+    ["val ppl"],
+  );
 });
 
 test("in a notebook the board redraws one status and one plot in place, at most 2 times a second", () => {
@@ -99,7 +105,10 @@ test("in a notebook the board redraws one status and one plot in place, at most 
     assert.equal(sent.filter((s) => s.id === undefined).length, 1, "plus the plotly library, once");
     const plots = sent.filter((s) => PLOTLY_MIME in s.data);
     assert.ok(plots.length >= 6 && plots.length <= 8, `${plots.length} plot draws for 3 s`);
-    assert.ok(plots.slice(1).every((s) => s.update), "later draws update in place");
+    assert.ok(
+      plots.slice(1).every((s) => s.update),
+      "later draws update in place",
+    );
     assert.ok(board.stats.updatesPerSecond <= 2 + 1e-9 + 1 / 3, `rate ${board.stats.updatesPerSecond}`);
     const lastStatus = sent.filter((s) => !(PLOTLY_MIME in s.data) && s.id !== undefined).pop();
     assert.match(String(lastStatus?.data["text/plain"]), /^epoch 1\/1 · step 300\/300 · loss 0\.003333/);

@@ -65,7 +65,8 @@ export const BOARD_MAX_POINTS = 2000;
  */
 export function downsampleCurve(x: readonly number[], y: readonly number[], maxPoints: number): { x: number[]; y: number[] } {
   if (x.length !== y.length) throw new Error(`downsampleCurve: ${x.length} x values but ${y.length} y values.`);
-  if (!(Number.isInteger(maxPoints) && maxPoints >= 1)) throw new Error(`downsampleCurve: maxPoints must be an integer ≥ 1, got ${maxPoints}.`);
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 1))
+    throw new Error(`downsampleCurve: maxPoints must be an integer ≥ 1, got ${maxPoints}.`);
   if (x.length <= maxPoints) return { x: [...x], y: [...y] };
   const bucket = Math.ceil(x.length / maxPoints);
   const xs: number[] = [];
@@ -184,8 +185,8 @@ export class TrainingBoard implements ProgressListener {
     }
     this.dirty = true;
     const interval = this.notebook
-      ? this.config.minIntervalSeconds ?? BOARD_MIN_INTERVAL_SECONDS
-      : this.config.textIntervalSeconds ?? BOARD_TEXT_INTERVAL_SECONDS;
+      ? (this.config.minIntervalSeconds ?? BOARD_MIN_INTERVAL_SECONDS)
+      : (this.config.textIntervalSeconds ?? BOARD_TEXT_INTERVAL_SECONDS);
     if (this.now() - this.lastDrawAt >= interval * 1000) this.draw();
   }
 

@@ -33,8 +33,7 @@ export const GATE_HEATMAP_MAX_UNITS = 24;
 export function gateHeatmap(trace: GateTrace, gate: string, config: GateHeatmapConfig = {}): PlotFigure {
   const info = gateInfo(trace, gate);
   const units = config.units ?? Array.from({ length: Math.min(trace.numHiddens, GATE_HEATMAP_MAX_UNITS) }, (_, u) => u);
-  const scale =
-    info.range === "unit" ? { zmin: 0, zmax: 1 } : info.range === "signed" ? { zmin: -1, zmax: 1 } : {};
+  const scale = info.range === "unit" ? { zmin: 0, zmax: 1 } : info.range === "signed" ? { zmin: -1, zmax: 1 } : {};
   return heatmap(gateMatrix(trace, gate, units), {
     title: config.title ?? `${cellLabel(trace.cell)} ${info.symbol}: ${info.description}`,
     xLabels: [...trace.labels],

@@ -7,11 +7,17 @@ import { DIVERGING_COLORSCALE, heatmap } from "./heatmap";
 type Trace = Partial<HeatmapData>;
 
 test("heatmap keeps the matrix, labels columns by tick text so repeated characters stay apart", () => {
-  const z = [[0.1, -0.5, 0.9, 0.2, 0], [1, 0, -1, NaN, 0.5]];
+  const z = [
+    [0.1, -0.5, 0.9, 0.2, 0],
+    [1, 0, -1, NaN, 0.5],
+  ];
   const fig = heatmap(z, { xLabels: [..."hel o"], yLabels: ["unit 0", "unit 1"], title: "H" });
   const t = fig.data[0] as Trace;
   assert.equal(t.type, "heatmap");
-  assert.deepEqual(t.z, [[0.1, -0.5, 0.9, 0.2, 0], [1, 0, -1, null, 0.5]]);
+  assert.deepEqual(t.z, [
+    [0.1, -0.5, 0.9, 0.2, 0],
+    [1, 0, -1, null, 0.5],
+  ]);
   assert.deepEqual(t.x, [0, 1, 2, 3, 4]);
   assert.deepEqual(fig.layout.xaxis?.tickvals, [0, 1, 2, 3, 4]);
   assert.deepEqual(fig.layout.xaxis?.ticktext, ["h", "e", "l", "␣", "o"]);
@@ -25,12 +31,18 @@ test("heatmap keeps the matrix, labels columns by tick text so repeated characte
 });
 
 test("heatmap accepts a rank-2 tensor and rejects other ranks", () => {
-  const m = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+  const m = tf.tensor2d([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   const v = tf.tensor1d([1, 2]);
   try {
     const before = tf.memory().numTensors;
     const t = heatmap(m, { zmin: 0 }).data[0] as Trace;
-    assert.deepEqual(t.z, [[1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(t.z, [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     assert.equal(t.colorscale, "Viridis");
     assert.equal(tf.memory().numTensors, before, "heatmap must not leave tensors behind");
     assert.throws(() => heatmap(v), /rank-2 tensor.*shape \[2\]/);

@@ -7,7 +7,13 @@ import { describeFigure } from "./figure";
 type Trace = Partial<ScatterData>;
 
 test("lineChart makes one named scatter trace per series, x defaulting to 0..n-1", () => {
-  const fig = lineChart([{ name: "train", y: [3, 2, 1] }, { name: "val", x: [0.5, 2.5], y: [2.5, 1.5] }], { title: "Loss" });
+  const fig = lineChart(
+    [
+      { name: "train", y: [3, 2, 1] },
+      { name: "val", x: [0.5, 2.5], y: [2.5, 1.5] },
+    ],
+    { title: "Loss" },
+  );
   assert.equal(fig.data.length, 2);
   const [a, b] = fig.data as Trace[];
   assert.equal(a.type, "scatter");
@@ -22,7 +28,10 @@ test("lineChart makes one named scatter trace per series, x defaulting to 0..n-1
 
 test("lineChart sets log axes and a right-hand axis on request", () => {
   const fig = lineChart(
-    [{ name: "loss", y: [1, 0.5] }, { name: "ppl", y: [2.7, 1.6], rightAxis: true }],
+    [
+      { name: "loss", y: [1, 0.5] },
+      { name: "ppl", y: [2.7, 1.6], rightAxis: true },
+    ],
     { logX: true, logY: true, xTitle: "rank", yTitle: "count" },
   );
   assert.equal(fig.layout.xaxis?.type, "log");

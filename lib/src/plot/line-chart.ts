@@ -49,7 +49,7 @@ export interface LineChartConfig {
  */
 export function lineChart(series: LineSeries | readonly LineSeries[], config: LineChartConfig = {}): PlotFigure {
   const list: readonly LineSeries[] = Array.isArray(series) ? series : [series as LineSeries];
-  if (list.length === 0) throw new Error("lineChart needs at least one series, e.g. [{ name: \"loss\", y: losses }].");
+  if (list.length === 0) throw new Error('lineChart needs at least one series, e.g. [{ name: "loss", y: losses }].');
   const data = list.map((s, i): Partial<ScatterData> => {
     const label = `lineChart: series ${i} ("${s.name}")`;
     if (s.y === undefined || s.y.length === 0) {

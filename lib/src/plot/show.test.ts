@@ -5,7 +5,18 @@ import { lineChart } from "./line-chart";
 import { table } from "./table";
 import * as fs from "fs";
 import * as zlib from "zlib";
-import { ensurePlotlyLoaded, PLOT_CLASS, PLOTLY_BUNDLE_MARKER, PLOTLY_LIBRARY_CLASS, PLOTLY_MIME, plotBundle, plotHtml, plotlyLibraryHtml, plotlyLoaded, show } from "./show";
+import {
+  ensurePlotlyLoaded,
+  PLOT_CLASS,
+  PLOTLY_BUNDLE_MARKER,
+  PLOTLY_LIBRARY_CLASS,
+  PLOTLY_MIME,
+  plotBundle,
+  plotHtml,
+  plotlyLibraryHtml,
+  plotlyLoaded,
+  show,
+} from "./show";
 
 interface Sent {
   data: MimeBundle;
@@ -84,7 +95,13 @@ test("show into a DisplayHandle creates one output and then updates it in place"
     show(lineChart({ name: "a", y: [1] }), handle);
     show(lineChart({ name: "a", y: [1, 2] }), handle);
   });
-  assert.deepEqual(sent.map((s) => [s.transient.display_id, s.update]), [[handle.id, false], [handle.id, true]]);
+  assert.deepEqual(
+    sent.map((s) => [s.transient.display_id, s.update]),
+    [
+      [handle.id, false],
+      [handle.id, true],
+    ],
+  );
 });
 
 test("outside a notebook, show prints the text summary", () => {
@@ -101,6 +118,9 @@ test("outside a notebook, show prints the text summary", () => {
 
 test("show rejects things that are not figures or views, saying what it takes", () => {
   for (const bad of [undefined, null, 3, { shape: [2, 2] }]) {
-    assert.throws(() => show(bad as unknown as Parameters<typeof show>[0]), /show\(\.\.\.\) takes a figure \(from lineChart, heatmap, barChart\)/);
+    assert.throws(
+      () => show(bad as unknown as Parameters<typeof show>[0]),
+      /show\(\.\.\.\) takes a figure \(from lineChart, heatmap, barChart\)/,
+    );
   }
 });

@@ -20,7 +20,10 @@ test("fitSineDemo learns sin(x), reports every epoch to its listener, and frees 
     assert.deepEqual(plans, [{ maxEpochs: 200, totalSteps: 200, title: "fitting sin(x)" }]);
     assert.deepEqual(ends, ["done"]);
     assert.equal(reports.length, 200);
-    assert.deepEqual(reports.map((r) => r.step), Array.from({ length: 200 }, (_, i) => i + 1));
+    assert.deepEqual(
+      reports.map((r) => r.step),
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
     assert.equal(reports.filter((r) => "val loss" in r.metrics).length, 8);
     const first = reports[0].metrics["train loss"];
     assert.ok(fit.finalLoss < first / 4, `loss fell from ${first} to ${fit.finalLoss}`);

@@ -64,7 +64,12 @@ export async function fitSineDemo(listener: ProgressListener, config: SineDemoCo
   const YVal = tf.tidy(() => tf.sin(XVal));
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [1], units: numHiddens, activation: "tanh", kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.dense({
+        inputShape: [1],
+        units: numHiddens,
+        activation: "tanh",
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
       tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
     ],
   });

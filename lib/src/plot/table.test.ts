@@ -3,9 +3,15 @@ import * as assert from "node:assert/strict";
 import { formatTableCell, table } from "./table";
 
 test("table renders rows as HTML and as aligned text", () => {
-  const v = table([{ model: "RNN", ppl: 5.21234 }, { model: "GRU<x>", ppl: 4 }], { title: "val" });
+  const v = table(
+    [
+      { model: "RNN", ppl: 5.21234 },
+      { model: "GRU<x>", ppl: 4 },
+    ],
+    { title: "val" },
+  );
   assert.equal((v.html.match(/<tr>/g) ?? []).length, 3);
-  assert.ok(v.html.includes("<td style=\"text-align:right;white-space:pre\">5.212</td>"));
+  assert.ok(v.html.includes('<td style="text-align:right;white-space:pre">5.212</td>'));
   assert.ok(v.html.includes("GRU&#60;x&#62;"));
   assert.equal(v.text, ["val", "model     ppl", "------  -----", "RNN     5.212", "GRU<x>      4"].join("\n"));
 });

@@ -37,7 +37,7 @@ export function formatTableCell(v: TableCell, digits = 4): string {
  * @throws Error when there are no rows or no columns.
  */
 export function table(rows: readonly Readonly<Record<string, TableCell>>[], config: TableConfig = {}): HtmlView {
-  if (!Array.isArray(rows) || rows.length === 0) throw new Error("table needs at least one row, e.g. [{ model: \"RNN\", ppl: 5.2 }].");
+  if (!Array.isArray(rows) || rows.length === 0) throw new Error('table needs at least one row, e.g. [{ model: "RNN", ppl: 5.2 }].');
   const columns = config.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   if (columns.length === 0) throw new Error("table: the rows have no columns (they are empty objects).");
   const cells = rows.map((r) => columns.map((c) => formatTableCell(r[c], config.digits)));

@@ -51,7 +51,9 @@ export function escapeHtml(text: string): string {
 /** True for a tfjs tensor (checked by shape, so a second copy of tfjs in node_modules still counts). */
 export function isTensor(v: unknown): v is tf.Tensor {
   const t = v as { shape?: unknown; arraySync?: unknown; dataSync?: unknown } | null;
-  return typeof t === "object" && t !== null && Array.isArray(t.shape) && typeof t.arraySync === "function" && typeof t.dataSync === "function";
+  return (
+    typeof t === "object" && t !== null && Array.isArray(t.shape) && typeof t.arraySync === "function" && typeof t.dataSync === "function"
+  );
 }
 
 /** Formats seconds as `m:ss` or `h:mm:ss`. */

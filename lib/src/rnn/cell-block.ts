@@ -12,7 +12,10 @@ import { checkBlockInputs, runCell } from "./runner";
 
 /** Sizes every cell is built with, checked: positive integers. */
 export function checkCellSizes(name: string, numInputs: number, numHiddens: number): void {
-  for (const [key, v] of [["numInputs", numInputs], ["numHiddens", numHiddens]] as const) {
+  for (const [key, v] of [
+    ["numInputs", numInputs],
+    ["numHiddens", numHiddens],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) {
       throw new Error(`${name}: ${key} must be a positive integer, got ${v}. With one-hot tokens, numInputs is the vocabulary size.`);
     }
@@ -79,7 +82,9 @@ export abstract class CellBlock implements RecurrentCell, WeightedBlock {
 
   /** New tensors `[kernel, recurrentKernel, bias]` in tf.layers' layout; the caller disposes them. */
   getWeights(): tf.Tensor[] {
-    return tf.tidy(() => this.layersLayout().map((parts, i) => (parts.length === 1 ? tf.clone(parts[0]) : tf.concat(parts, i === 2 ? 0 : 1))));
+    return tf.tidy(() =>
+      this.layersLayout().map((parts, i) => (parts.length === 1 ? tf.clone(parts[0]) : tf.concat(parts, i === 2 ? 0 : 1))),
+    );
   }
 
   /** Overwrites the parameters from `[kernel, recurrentKernel, bias]` in tf.layers' layout. */

@@ -9,7 +9,10 @@ import { RNNLMScratch } from "./rnn-lm";
 
 useBackendWithFullBudgets();
 
-const IDS = [[0, 3, 3], [5, 1, 0]]; // [numSteps, batchSize] = [2, 3]
+const IDS = [
+  [0, 3, 3],
+  [5, 1, 0],
+]; // [numSteps, batchSize] = [2, 3]
 
 test("one-hot, scratch and concise encoders give [numSteps, batchSize, width]; scratch and concise share their seeded table", () => {
   const oneHot = new OneHot(6);
@@ -43,7 +46,12 @@ test("bad token ids are explained: wrong dtype or shape, or outside the vocabula
 
 /** Gradients of a language model with an embedding (the table's rows repeat and are skipped), on the active backend. */
 function embeddingGrads(): Float32Array[] {
-  const model = new RNNLMScratch({ block: new GRUScratch({ numInputs: 4, numHiddens: 5, sigma: 0.5, seed: 1 }), vocabSize: 7, embedSize: 4, seed: 3 });
+  const model = new RNNLMScratch({
+    block: new GRUScratch({ numInputs: 4, numHiddens: 5, sigma: 0.5, seed: 1 }),
+    vocabSize: 7,
+    embedSize: 4,
+    seed: 3,
+  });
   const batch = { batchSize: 2, numSteps: 4, X: Int32Array.from([1, 1, 3, 6, 0, 3, 3, 1]), Y: Int32Array.from([1, 3, 6, 2, 3, 3, 1, 5]) };
   const { value, grads } = tf.variableGrads(() => model.loss(batch), model.trainableVariables());
   const out = model.trainableVariables().map((v) => Float32Array.from(grads[v.name].dataSync()));
@@ -64,7 +72,10 @@ test("embedding gradients on wasm (gather's gradient: the patched UnsortedSegmen
   assert.equal(tf.getBackend(), "wasm");
   const table = onWasm[0]; // W_e [7, 4]: rows 2, 4 never appear as inputs, so their gradient is 0
   for (const row of [2, 4, 5]) for (let j = 0; j < 4; j++) assert.equal(table[row * 4 + j], 0, `row ${row} is unused`);
-  assert.ok(table.some((v) => Math.abs(v) > 1e-4), "used rows get a gradient");
+  assert.ok(
+    table.some((v) => Math.abs(v) > 1e-4),
+    "used rows get a gradient",
+  );
   onWasm.forEach((g, i) => {
     const worst = Math.max(...Array.from(g, (v, k) => Math.abs(v - onCpu[i][k])));
     assert.ok(worst < 1e-6, `variable ${i}: max |wasm − cpu| = ${worst}`);

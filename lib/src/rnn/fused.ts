@@ -101,10 +101,23 @@ export class FusedRecurrentBlock implements WeightedBlock {
       let y: tf.Tensor3D;
       let final: RecurrentState;
       if (tf.getBackend() === "tensorflow") {
-        const [ry, h, c] = fusedReference(this.kind, x, h0, c0 ?? null, this.W as tf.Tensor2D, this.U as tf.Tensor2D, this.b as tf.Tensor1D);
+        const [ry, h, c] = fusedReference(
+          this.kind,
+          x,
+          h0,
+          c0 ?? null,
+          this.W as tf.Tensor2D,
+          this.U as tf.Tensor2D,
+          this.b as tf.Tensor1D,
+        );
         [y, final] = [ry as tf.Tensor3D, c ? [h as tf.Tensor2D, c as tf.Tensor2D] : [h as tf.Tensor2D]];
       } else {
-        const r = fusedRecurrent(this.kind, { x }, { h0, c0, W: this.W as tf.Tensor2D, U: this.U as tf.Tensor2D, b: this.b as tf.Tensor1D }, { kernels: this.kernels });
+        const r = fusedRecurrent(
+          this.kind,
+          { x },
+          { h0, c0, W: this.W as tf.Tensor2D, U: this.U as tf.Tensor2D, b: this.b as tf.Tensor1D },
+          { kernels: this.kernels },
+        );
         [y, final] = [r.y, r.c ? [r.h, r.c] : [r.h]];
       }
       return [opts.reverse ? tf.reverse(y, 0) : y, final];

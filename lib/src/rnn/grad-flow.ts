@@ -61,7 +61,11 @@ export function hiddenGradientNorms(config: GradFlowConfig): number[] {
   const { caches } = rnnForward(x, mat(numHiddens, 1), params);
   let da = randnMat(numHiddens, 1, rand); // ∂L/∂h_T = g
   const g = matNorm(da);
-  da = mat(numHiddens, 1, da.data.map((v) => v / g)); // unit length, so norms[0] = 1
+  da = mat(
+    numHiddens,
+    1,
+    da.data.map((v) => v / g),
+  ); // unit length, so norms[0] = 1
   const norms: number[] = [];
   for (let t = numSteps - 1; t >= 0; t--) {
     norms.push(matNorm(da)); // ‖∂L/∂h_t‖, numSteps − 1 − t steps from the loss

@@ -30,7 +30,10 @@ test("GRUScratch: shapes of outputs, state and gates", () => {
     assert.deepEqual(H.shape, [3, 6]);
     const step = gru.step(tf.ones([3, 4]), [tf.zeros([3, 6])]);
     assert.deepEqual(Object.keys(step.values), ["R", "Z", "H_tilde", "H"]);
-    assert.deepEqual(gru.gates.map((g) => g.name), ["R", "Z", "H_tilde", "H"]);
+    assert.deepEqual(
+      gru.gates.map((g) => g.name),
+      ["R", "Z", "H_tilde", "H"],
+    );
     for (const g of [step.values.R, step.values.Z, step.values.H_tilde, step.values.H, step.H]) assert.deepEqual(g.shape, [3, 6]);
     assert.equal(step.state.length, 1);
     assert.equal(step.state[0], step.H, "the state is [H_t]");
@@ -50,7 +53,10 @@ test("GRUScratch and GRU (tf.layers) agree on copied weights, for several length
   copyWeights(concise2, scratch2);
   assert.equal(concise.countParams(), scratch.countParams());
   let worst = 0;
-  for (const [a, b] of [[scratch, concise], [scratch2, concise2]] as const) {
+  for (const [a, b] of [
+    [scratch, concise],
+    [scratch2, concise2],
+  ] as const) {
     for (const { numSteps, batchSize } of CASES) {
       tf.tidy(() => {
         const X = tf.randomNormal([numSteps, batchSize, 4], 0, 1, "float32", numSteps) as tf.Tensor3D;
@@ -237,7 +243,9 @@ test("the same seed gives the same weights (seed 0 included, which tfjs alone tr
   assert.notDeepEqual(firstKernels[0], firstKernels[1], "different seeds give different weights");
   const seeded = new GRUScratch({ numInputs: 3, numHiddens: 4, seed: 0 });
   const unseeded = new GRUScratch({ numInputs: 3, numHiddens: 4 });
-  seeded.trainableVariables().forEach((v, i) => assert.deepEqual(v.dataSync(), unseeded.trainableVariables()[i].dataSync(), "the default seed is 0"));
+  seeded
+    .trainableVariables()
+    .forEach((v, i) => assert.deepEqual(v.dataSync(), unseeded.trainableVariables()[i].dataSync(), "the default seed is 0"));
   seeded.dispose();
   unseeded.dispose();
 });

@@ -19,10 +19,7 @@ import { Rng } from "../data/rng";
  * `orthogonal` (every eigenvalue of each block then has modulus `orthogonal`).
  */
 export type WeightInit =
-  | { readonly normal: number }
-  | { readonly uniform: number }
-  | { readonly fill: number }
-  | { readonly orthogonal: number };
+  { readonly normal: number } | { readonly uniform: number } | { readonly fill: number } | { readonly orthogonal: number };
 
 /** Glorot (Xavier) uniform limit `√(6 / (fanIn + fanOut))`, Keras's default for a kernel `[fanIn, fanOut]`. */
 export function glorotLimit(fanIn: number, fanOut: number): number {

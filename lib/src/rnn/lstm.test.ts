@@ -29,7 +29,10 @@ test("LSTMScratch: shapes of outputs, state and gates", () => {
     assert.deepEqual(C.shape, [3, 6]);
     const step = lstm.step(tf.ones([3, 4]), [tf.zeros([3, 6]), tf.zeros([3, 6])]);
     assert.deepEqual(Object.keys(step.values), ["I", "F", "O", "C_tilde", "C", "H"]);
-    assert.deepEqual(lstm.gates.map((g) => g.name), ["I", "F", "O", "C_tilde", "C", "H"]);
+    assert.deepEqual(
+      lstm.gates.map((g) => g.name),
+      ["I", "F", "O", "C_tilde", "C", "H"],
+    );
     const v = step.values;
     for (const g of [v.I, v.F, v.O, v.C_tilde, v.C, v.H, step.H]) assert.deepEqual(g.shape, [3, 6]);
     assert.equal(step.state.length, 2);
@@ -54,7 +57,10 @@ test("LSTMScratch and LSTM (tf.layers) agree on copied weights, for several leng
   copyWeights(concise2, scratch2);
   assert.equal(concise.countParams(), scratch.countParams());
   let worst = 0;
-  for (const [a, b] of [[scratch, concise], [scratch2, concise2]] as const) {
+  for (const [a, b] of [
+    [scratch, concise],
+    [scratch2, concise2],
+  ] as const) {
     for (const { numSteps, batchSize } of CASES) {
       tf.tidy(() => {
         const X = tf.randomNormal([numSteps, batchSize, 4], 0, 1, "float32", numSteps) as tf.Tensor3D;
@@ -172,7 +178,10 @@ test("bad sizes and wrongly shaped inputs or states give errors that say what to
   const lstm = new LSTMScratch({ numInputs: 3, numHiddens: 4 });
   tf.tidy(() => {
     assert.throws(() => lstm.forward(tf.zeros([2, 5, 4]) as tf.Tensor3D), /time-major \[numSteps, batchSize, numInputs\] = \[T, B, 3\]/);
-    assert.throws(() => lstm.forward(tf.zeros([2, 5, 3]) as tf.Tensor3D, [tf.zeros([5, 4]), tf.zeros([4, 4])] as tf.Tensor2D[]), /initState/);
+    assert.throws(
+      () => lstm.forward(tf.zeros([2, 5, 3]) as tf.Tensor3D, [tf.zeros([5, 4]), tf.zeros([4, 4])] as tf.Tensor2D[]),
+      /initState/,
+    );
     assert.throws(() => lstm.forward(tf.zeros([2, 5, 3]) as tf.Tensor3D, []), /2 tensor/);
   });
   lstm.dispose();

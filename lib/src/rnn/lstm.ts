@@ -132,12 +132,7 @@ export class LSTMScratch extends CellBlock {
 
   /** The twelve parameters, gate by gate: input `W_xi, W_hi, b_i`, forget, output, candidate (`…c`). */
   trainableVariables(): tf.Variable[] {
-    return [
-      this.W_xi, this.W_hi, this.b_i,
-      this.W_xf, this.W_hf, this.b_f,
-      this.W_xo, this.W_ho, this.b_o,
-      this.W_xc, this.W_hc, this.b_c,
-    ];
+    return [this.W_xi, this.W_hi, this.b_i, this.W_xf, this.W_hf, this.b_f, this.W_xo, this.W_ho, this.b_o, this.W_xc, this.W_hc, this.b_c];
   }
 
   /** tf.layers' gate order is i, f, c, o (see the table in the file comment). */

@@ -41,7 +41,11 @@ export interface LanguageModel {
   /** Mean cross-entropy (nats per real target token) of one batch, as a scalar you can differentiate. */
   loss(batch: TokenBatch, opts?: { readonly training?: boolean }): tf.Scalar;
   /** The loss of a batch read from `state`, and the state after it (for carrying it to the next batch). */
-  lossAndState(batch: TokenBatch, state?: RecurrentState, opts?: { readonly training?: boolean }): { loss: tf.Scalar; state: RecurrentState };
+  lossAndState(
+    batch: TokenBatch,
+    state?: RecurrentState,
+    opts?: { readonly training?: boolean },
+  ): { loss: tf.Scalar; state: RecurrentState };
   /** Logits, targets and mask of a batch, for token-level metrics; the caller disposes them. */
   scores(batch: TokenBatch): TokenScores;
   /** Real target tokens in a batch: the weight of its loss in averages, and the unit of speed. */
@@ -66,8 +70,13 @@ function checkLM(name: string, block: RecurrentBlock, encoder: TokenEncoder): vo
     );
   }
   if (block.numInputs !== encoder.numOutputs) {
-    const what = encoder.numOutputs === encoder.vocabSize ? `one-hot tokens of a vocabulary of ${encoder.vocabSize}` : `embeddings of width ${encoder.numOutputs}`;
-    throw new Error(`${name}: the block takes ${block.numInputs} inputs but the model feeds it ${what}. Build the block with numInputs: ${encoder.numOutputs}.`);
+    const what =
+      encoder.numOutputs === encoder.vocabSize
+        ? `one-hot tokens of a vocabulary of ${encoder.vocabSize}`
+        : `embeddings of width ${encoder.numOutputs}`;
+    throw new Error(
+      `${name}: the block takes ${block.numInputs} inputs but the model feeds it ${what}. Build the block with numInputs: ${encoder.numOutputs}.`,
+    );
   }
 }
 
@@ -107,7 +116,11 @@ abstract class RecurrentLM implements LanguageModel {
     });
   }
 
-  lossAndState(batch: TokenBatch, state?: RecurrentState, opts: { readonly training?: boolean } = {}): { loss: tf.Scalar; state: RecurrentState } {
+  lossAndState(
+    batch: TokenBatch,
+    state?: RecurrentState,
+    opts: { readonly training?: boolean } = {},
+  ): { loss: tf.Scalar; state: RecurrentState } {
     const t = batchTensors(batch, this.vocabSize); // X, Y: [numSteps, batchSize]
     try {
       return tf.tidy(() => {

@@ -133,7 +133,7 @@ function softmaxColumns(Z: Mat): Mat {
     let max = -Infinity;
     for (let i = 0; i < Z.rows; i++) max = Math.max(max, Z.data[i * Z.cols + j]);
     let sum = 0;
-    for (let i = 0; i < Z.rows; i++) sum += (P.data[i * Z.cols + j] = Math.exp(Z.data[i * Z.cols + j] - max));
+    for (let i = 0; i < Z.rows; i++) sum += P.data[i * Z.cols + j] = Math.exp(Z.data[i * Z.cols + j] - max);
     for (let i = 0; i < Z.rows; i++) P.data[i * Z.cols + j] /= sum;
   }
   return P;

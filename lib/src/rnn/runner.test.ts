@@ -99,7 +99,10 @@ test("bad valid lengths and states are explained; the fused block refuses valid 
   tf.tidy(() => {
     const X = tf.zeros([T, B, I]) as tf.Tensor3D;
     assert.throws(() => block.forward(X, undefined, { validLens: [1, 2] }), /2 valid lengths for a batch of 4 sequences/);
-    assert.throws(() => block.forward(X, undefined, { validLens: [1, 2, 9, 1] }), /valid length 9 of sequence 2 must be an integer between 0 and numSteps = 5/);
+    assert.throws(
+      () => block.forward(X, undefined, { validLens: [1, 2, 9, 1] }),
+      /valid length 9 of sequence 2 must be an integer between 0 and numSteps = 5/,
+    );
     assert.throws(() => block.forward(X, [tf.zeros([B, H]) as tf.Tensor2D]), /2 tensor\(s\) of shape \[batchSize, numHiddens\] = \[4, 6\]/);
     assert.throws(() => fused.forward(X, undefined, { validLens: LENS }), /cannot honour valid lengths shorter than the sequence/);
     fused.forward(X, undefined, { validLens: [T, T, T, T] }); // full lengths are fine

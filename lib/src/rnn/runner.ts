@@ -73,7 +73,10 @@ export function validLensArray(validLens: ValidLens, batchSize: number, numSteps
 function stepMasks(lens: Int32Array, numSteps: number): (tf.Tensor2D | null)[] {
   return Array.from({ length: numSteps }, (_, t) => {
     if (lens.every((len) => t < len)) return null;
-    return tf.tensor2d(Float32Array.from(lens, (len) => (t < len ? 1 : 0)), [lens.length, 1]);
+    return tf.tensor2d(
+      Float32Array.from(lens, (len) => (t < len ? 1 : 0)),
+      [lens.length, 1],
+    );
   });
 }
 

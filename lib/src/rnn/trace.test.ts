@@ -38,7 +38,7 @@ function assertInRange(trace: GateTrace): void {
 
 /** Largest |a - b| between a trace's rows and a `[numSteps, 1, numHiddens]` tensor. */
 function maxDiff(rows: number[][], t: tf.Tensor): number {
-  const ref = (t.reshape([rows.length, -1]).arraySync() as number[][]);
+  const ref = t.reshape([rows.length, -1]).arraySync() as number[][];
   return Math.max(...rows.flatMap((row, i) => row.map((v, j) => Math.abs(v - ref[i][j]))));
 }
 
@@ -46,7 +46,10 @@ test("GRU trace: documented shapes, gates in [0, 1], tanh values in [-1, 1], H e
   const gru = new GRUScratch({ numInputs: vocab.size, numHiddens: 7, sigma: 1, seed: 2 });
   const trace = traceGatesOnText(gru, TEXT, vocab);
   assert.equal(trace.cell, "gru");
-  assert.deepEqual(trace.gates.map((g) => g.name), ["R", "Z", "H_tilde", "H"]);
+  assert.deepEqual(
+    trace.gates.map((g) => g.name),
+    ["R", "Z", "H_tilde", "H"],
+  );
   assert.deepEqual(trace.labels, [...TEXT]);
   assert.equal(trace.numSteps, TEXT.length);
   assert.equal(trace.numHiddens, 7);
@@ -55,7 +58,12 @@ test("GRU trace: documented shapes, gates in [0, 1], tanh values in [-1, 1], H e
   const Z = trace.values.Z.flat();
   assert.ok(Math.max(...Z) - Math.min(...Z) > 0.5);
   tf.tidy(() => {
-    const [Y] = gru.forward(tf.oneHot(vocab.encode([...TEXT]), vocab.size).expandDims(1).toFloat() as tf.Tensor3D);
+    const [Y] = gru.forward(
+      tf
+        .oneHot(vocab.encode([...TEXT]), vocab.size)
+        .expandDims(1)
+        .toFloat() as tf.Tensor3D,
+    );
     assert.ok(maxDiff(trace.values.H, Y) <= 1e-6);
   });
   gru.dispose();
@@ -65,10 +73,18 @@ test("LSTM trace: documented shapes and ranges; H and the final C equal forward'
   const lstm = new LSTMScratch({ numInputs: vocab.size, numHiddens: 5, sigma: 1, seed: 4 });
   const trace = traceGatesOnText(lstm, TEXT, vocab);
   assert.equal(trace.cell, "lstm");
-  assert.deepEqual(trace.gates.map((g) => g.name), ["I", "F", "O", "C_tilde", "C", "H"]);
+  assert.deepEqual(
+    trace.gates.map((g) => g.name),
+    ["I", "F", "O", "C_tilde", "C", "H"],
+  );
   assertInRange(trace);
   tf.tidy(() => {
-    const [Y, [, C]] = lstm.forward(tf.oneHot(vocab.encode([...TEXT]), vocab.size).expandDims(1).toFloat() as tf.Tensor3D);
+    const [Y, [, C]] = lstm.forward(
+      tf
+        .oneHot(vocab.encode([...TEXT]), vocab.size)
+        .expandDims(1)
+        .toFloat() as tf.Tensor3D,
+    );
     assert.ok(maxDiff(trace.values.H, Y) <= 1e-6);
     assert.ok(maxDiff([trace.values.C[TEXT.length - 1]], C) <= 1e-6);
   });
@@ -117,10 +133,18 @@ test("a vanilla RNN (scratch or concise) is traced too: its only value is H, equ
   copyWeights(rnn, concise);
   const trace = traceGatesOnText({ block: rnn }, TEXT, vocab);
   assert.equal(trace.cell, "rnn");
-  assert.deepEqual(trace.gates.map((g) => g.name), ["H"]);
+  assert.deepEqual(
+    trace.gates.map((g) => g.name),
+    ["H"],
+  );
   assertInRange(trace);
   tf.tidy(() => {
-    const [Y] = rnn.forward(tf.oneHot(vocab.encode([...TEXT]), vocab.size).expandDims(1).toFloat() as tf.Tensor3D);
+    const [Y] = rnn.forward(
+      tf
+        .oneHot(vocab.encode([...TEXT]), vocab.size)
+        .expandDims(1)
+        .toFloat() as tf.Tensor3D,
+    );
     assert.ok(maxDiff(trace.values.H, Y) <= 1e-6);
   });
   assert.ok(traceDiff(traceGatesOnText(concise, TEXT, vocab), trace, ["H"]) <= 1e-6, "the concise RNN lends the same cell");
@@ -182,20 +206,36 @@ test("gate heatmap, coloured text and the most active unit", () => {
   const z = (fig.data[0] as { z: number[][] }).z;
   assert.equal(z.length, 24, "24 units by default");
   assert.equal(z[0].length, 4, "one column per character");
-  assert.deepEqual(z[2], trace.values.F.map((row) => row[2]));
+  assert.deepEqual(
+    z[2],
+    trace.values.F.map((row) => row[2]),
+  );
   const view = gateColoredText(trace, "C", 1); // C is unbounded: shown as tanh(C)
   assert.match(view.text + view.html, /tanh\(C_t\), unit 1/);
   lstm.dispose();
   // A hand-made trace: unit 1 varies most.
   const fake: GateTrace = {
-    cell: "gru", labels: ["a", "b", "c"], numSteps: 3, numHiddens: 3, gates: trace.gates,
-    values: { F: [[0.5, 0.1, 0.4], [0.5, 0.9, 0.5], [0.5, 0.2, 0.45]] },
+    cell: "gru",
+    labels: ["a", "b", "c"],
+    numSteps: 3,
+    numHiddens: 3,
+    gates: trace.gates,
+    values: {
+      F: [
+        [0.5, 0.1, 0.4],
+        [0.5, 0.9, 0.5],
+        [0.5, 0.2, 0.45],
+      ],
+    },
   };
   assert.equal(mostActiveUnit(fake, "F"), 1);
 });
 
 test("stateGradientNorms matches closed forms: a^k for H_t = tanh(a·H_{t-1}) at 0, σ(c)^k for a GRU with constant Z", () => {
-  const X = tf.oneHot(tf.tensor1d([0, 1, 2, 1, 0, 2, 1, 1, 0, 2], "int32"), 3).expandDims(1).toFloat() as tf.Tensor3D; // [10, 1, 3]
+  const X = tf
+    .oneHot(tf.tensor1d([0, 1, 2, 1, 0, 2, 1, 1, 0, 2], "int32"), 3)
+    .expandDims(1)
+    .toFloat() as tf.Tensor3D; // [10, 1, 3]
   // Vanilla RNN with W_xh = 0, b_h = 0: H stays 0, tanh' = 1, so ∂H_t/∂H_{t-1} = W_hhᵀ = 0.9·I.
   const rnn = new RNNScratch({ numInputs: 3, numHiddens: 4 });
   rnn.W_xh.assign(tf.zeros([3, 4]));
@@ -243,11 +283,32 @@ test("gateMeansAt averages each sigmoid gate over the steps with a label and ove
     { name: "H", symbol: "H_t", description: "", range: "signed" as const },
   ];
   const trace: GateTrace = {
-    cell: "gru", labels: ["a", " ", "b", " "], numSteps: 4, numHiddens: 2, gates,
-    values: { Z: [[0.2, 0.4], [0.9, 1], [0.6, 0.8], [0.7, 0.6]], H: [[0, 0], [0, 0], [0, 0], [0, 0]] },
+    cell: "gru",
+    labels: ["a", " ", "b", " "],
+    numSteps: 4,
+    numHiddens: 2,
+    gates,
+    values: {
+      Z: [
+        [0.2, 0.4],
+        [0.9, 1],
+        [0.6, 0.8],
+        [0.7, 0.6],
+      ],
+      H: [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+    },
   };
   const rows = gateMeansAt(trace);
-  assert.deepEqual(rows.map((r) => r.gate), ["Z"], "only sigmoid gates");
+  assert.deepEqual(
+    rows.map((r) => r.gate),
+    ["Z"],
+    "only sigmoid gates",
+  );
   assert.ok(Math.abs(rows[0].at - 0.8) < 1e-12);
   assert.ok(Math.abs(rows[0].elsewhere - 0.5) < 1e-12);
   assert.throws(() => gateMeansAt(trace, "x"), /no step of the trace is "x"/);

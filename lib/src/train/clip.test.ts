@@ -20,14 +20,24 @@ test("globalNorm is sqrt of the sum of squares over all tensors", () => {
 });
 
 test("clipping by norm yields a global norm ≤ the threshold and keeps the direction", () => {
-  for (const [scale, theta] of [[10, 1], [0.01, 1], [3, 0.5]]) {
+  for (const [scale, theta] of [
+    [10, 1],
+    [0.01, 1],
+    [3, 0.5],
+  ]) {
     const g = grads(scale);
     const { grads: c, norm } = clipByGlobalNorm(g, theta);
     const after = globalNorm(c);
     const before = norm.dataSync()[0];
     assert.ok(after.dataSync()[0] <= theta * (1 + 1e-6), `norm after clipping ${after.dataSync()[0]} > ${theta}`);
     if (before <= theta) assert.ok(Math.abs(after.dataSync()[0] - before) < 1e-5, "small gradients are untouched");
-    const cos = tf.tidy(() => tf.sum(tf.mul(g.a, c.a)).div(tf.norm(g.a).mul(tf.norm(c.a))).dataSync()[0]);
+    const cos = tf.tidy(
+      () =>
+        tf
+          .sum(tf.mul(g.a, c.a))
+          .div(tf.norm(g.a).mul(tf.norm(c.a)))
+          .dataSync()[0],
+    );
     assert.ok(cos > 0.9999, `direction changed: cos ${cos}`);
     tf.dispose([after, norm, ...Object.values(g), ...Object.values(c)]);
   }

@@ -8,7 +8,7 @@ import { RNNLM, RNNLMScratch } from "../rnn/rnn-lm";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { tokensIn } from "../data/batch";
-import { batchTensors, disposeBatchTensors } from "../data/batch-tensors";
+import { batchTensors } from "../data/batch-tensors";
 import { textBatchSource } from "../data/lm-batches";
 import { exactMatch, tokenAccuracy } from "../data/metrics";
 import type { TokenScores } from "../data/metrics";
@@ -49,17 +49,21 @@ function scratchLM(V = 4, H = 16): RNNLMScratch {
 
 test("RNNLMScratch and RNNLM take ids [numSteps, batchSize], give [numSteps, batchSize, vocabSize] logits and explain a wrong block", () => {
   for (const model of [scratchLM(), new RNNLM({ vocabSize: 4, numHiddens: 16, seed: 1 })]) {
-    const X = tf.tensor2d([[0, 1, 2], [3, 2, 1]], [2, 3], "int32");
+    const X = tf.tensor2d(
+      [
+        [0, 1, 2],
+        [3, 2, 1],
+      ],
+      [2, 3],
+      "int32",
+    );
     const [logits, state] = model.forward(X);
     assert.deepEqual(logits.shape, [2, 3, 4]);
     assert.deepEqual(state[0].shape, [3, 16]);
     tf.dispose([X, logits, ...state]);
     model.dispose();
   }
-  assert.throws(
-    () => new RNNLMScratch({ block: new RNNScratch({ numInputs: 5, numHiddens: 3 }), vocabSize: 4 }),
-    /numInputs: 4/,
-  );
+  assert.throws(() => new RNNLMScratch({ block: new RNNScratch({ numInputs: 5, numHiddens: 3 }), vocabSize: 4 }), /numInputs: 4/);
 });
 
 test("a tiny corpus is overfit: scratch and concise models reach perplexity < 1.2 (from ≈ 4)", async () => {
@@ -83,15 +87,28 @@ test("the Trainer reports train and val perplexity every epoch through the liste
   const seen: TrainingProgress[] = [];
   let plan = 0;
   let ended = "";
-  const listener = { onStart: (p: { totalSteps: number }) => void (plan = p.totalSteps), onProgress: (p: TrainingProgress) => void seen.push(p), onEnd: () => void (ended = "yes") };
+  const listener = {
+    onStart: (p: { totalSteps: number }) => void (plan = p.totalSteps),
+    onProgress: (p: TrainingProgress) => void seen.push(p),
+    onEnd: () => void (ended = "yes"),
+  };
   const model = scratchLM();
   const lines: string[] = [];
-  const result = await new Trainer({ maxEpochs: 3, lr: 0.01, listener: [listener, new ConsoleProgress((l) => lines.push(l))] }).fit(model, tinySource());
+  const result = await new Trainer({ maxEpochs: 3, lr: 0.01, listener: [listener, new ConsoleProgress((l) => lines.push(l))] }).fit(
+    model,
+    tinySource(),
+  );
   const epochEnds = seen.filter((p) => p.metrics["val ppl"] !== undefined);
   assert.equal(plan, result.epochs * 3);
-  assert.deepEqual(epochEnds.map((p) => p.x), [1, 2, 3].slice(0, result.epochs));
+  assert.deepEqual(
+    epochEnds.map((p) => p.x),
+    [1, 2, 3].slice(0, result.epochs),
+  );
   assert.ok(epochEnds.every((p) => p.metrics["train ppl"] > 1 && (p.itemsPerSecond ?? 0) > 0));
-  assert.ok(seen.every((p) => p.metrics["train loss"] === undefined), "a language model reports perplexity, not the raw loss");
+  assert.ok(
+    seen.every((p) => p.metrics["train loss"] === undefined),
+    "a language model reports perplexity, not the raw loss",
+  );
   assert.equal(ended, "yes");
   assert.match(lines[0], /^epoch 1\/\d+ · step 3 · train ppl [\d.]+ · val ppl [\d.]+ · [\d,]+ tokens\/s/);
   model.dispose();
@@ -121,16 +138,25 @@ test("bad configuration and mismatched data are explained", async () => {
   assert.throws(() => new Trainer({ maxEpochs: 0, lr: 0.1 }), /maxEpochs must be a positive integer/);
   assert.throws(() => new Trainer({ maxEpochs: 1, lr: NaN }), /lr must be a positive number/);
   const model = scratchLM(3); // the data has 4 tokens
-  await assert.rejects(new Trainer({ maxEpochs: 1, lr: 0.1, listener: null }).fit(model, tinySource()), /id 3 \(row \d+, step \d+\) is outside the vocabulary of 3/);
+  await assert.rejects(
+    new Trainer({ maxEpochs: 1, lr: 0.1, listener: null }).fit(model, tinySource()),
+    /id 3 \(row \d+, step \d+\) is outside the vocabulary of 3/,
+  );
   const lm = scratchLM(4);
-  await assert.rejects(new Trainer({ maxEpochs: 1, lr: 0.1, listener: null, carryState: true }).fit(lm, tinySource()), /carryState needs sequential batches/);
+  await assert.rejects(
+    new Trainer({ maxEpochs: 1, lr: 0.1, listener: null, carryState: true }).fit(lm, tinySource()),
+    /carryState needs sequential batches/,
+  );
   lm.dispose();
   model.dispose();
 });
 
 test("no tensor growth over 50 training steps (scratch and concise, Adam and SGD with clipping)", async () => {
   const data = tinySource(4, 8, 4, 5);
-  for (const [model, optimizer] of [[scratchLM(), "adam"], [new RNNLM({ vocabSize: 4, numHiddens: 8 }), "sgd"]] as const) {
+  for (const [model, optimizer] of [
+    [scratchLM(), "adam"],
+    [new RNNLM({ vocabSize: 4, numHiddens: 8 }), "sgd"],
+  ] as const) {
     const trainer = new Trainer({ maxEpochs: 10, lr: 0.01, optimizer, clipNorm: 1, clipValue: 0.5, listener: null });
     await trainer.fit(model, data); // warm-up: creates tfjs's cached constants
     const before = tf.memory().numTensors;
@@ -170,7 +196,9 @@ class Tagger {
   readonly itemName = "tokens";
   scores(batch: TokenBatch): TokenScores {
     const t = batchTensors(batch, 5);
-    const lens = Array.from({ length: batch.batchSize }, (_, b) => batch.mask!.subarray(b * batch.numSteps, (b + 1) * batch.numSteps).reduce((a, m) => a + m, 0));
+    const lens = Array.from({ length: batch.batchSize }, (_, b) =>
+      batch.mask!.subarray(b * batch.numSteps, (b + 1) * batch.numSteps).reduce((a, m) => a + m, 0),
+    );
     const logits = tf.tidy(() => {
       const [H] = this.gru.forward(this.embed.encode(t.X), undefined, { validLens: lens }); // [T, B, 16]
       const [T, B] = H.shape;
@@ -251,7 +279,8 @@ test("carryState: each batch starts from the previous batch's final state (detac
   const lossAndState = model.lossAndState.bind(model);
   model.lossAndState = (batch, state, opts) => {
     const r = lossAndState(batch, state, opts);
-    if (opts?.training) calls.push({ in: state ? state.map((s) => Array.from(s.dataSync())) : null, out: r.state.map((s) => Array.from(s.dataSync())) });
+    if (opts?.training)
+      calls.push({ in: state ? state.map((s) => Array.from(s.dataSync())) : null, out: r.state.map((s) => Array.from(s.dataSync())) });
     return r;
   };
   const tensors = tf.memory().numTensors;

@@ -172,7 +172,12 @@ export class Trainer {
       });
     }
     if (items === 0) throw new Error("Trainer: the validation set is empty. Give the batch source a validation split.");
-    const out = lossMetrics("val", nats, items, metrics.filter((m): m is LossMetric => m.kind === "loss"));
+    const out = lossMetrics(
+      "val",
+      nats,
+      items,
+      metrics.filter((m): m is LossMetric => m.kind === "loss"),
+    );
     evals.forEach((m, i) => (out[`val ${m.name}`] = hits[i].total > 0 ? hits[i].hits / hits[i].total : NaN));
     return out;
   }
@@ -190,9 +195,12 @@ export class Trainer {
     const itemName = model.itemName ?? "batches";
     const countItems = (batch: B): number => model.countItems?.(batch) ?? 1;
     if (c.carryState) {
-      if (!model.lossAndState) throw new Error("Trainer: carryState needs a model with lossAndState(batch, state) (every language model has it).");
+      if (!model.lossAndState)
+        throw new Error("Trainer: carryState needs a model with lossAndState(batch, state) (every language model has it).");
       if (data.sequential !== true) {
-        throw new Error("Trainer: carryState needs sequential batches, where each batch continues the rows of the one before: build the source with random: false.");
+        throw new Error(
+          "Trainer: carryState needs sequential batches, where each batch continues the rows of the one before: build the source with random: false.",
+        );
       }
     }
     const maxEpochs = scaled(c.maxEpochs);
@@ -209,7 +217,8 @@ export class Trainer {
     for (const _batch of data.valBatches()) numVal++;
     const valCap = scaled(Math.min(numVal, c.maxValBatches ?? Infinity)); // validation is a budget too
     let batches = epochBatches(1);
-    if (batches.length === 0) throw new Error("Trainer.fit: the batch source gave no training batches. Is the corpus shorter than one batch?");
+    if (batches.length === 0)
+      throw new Error("Trainer.fit: the batch source gave no training batches. Is the corpus shorter than one batch?");
     const listeners = listenersOf(c);
     const plan: TrainingPlan = { maxEpochs, totalSteps: maxEpochs * batches.length, title: c.title, itemName };
     listeners.forEach((l) => l.onStart?.(plan));
@@ -292,7 +301,9 @@ export class Trainer {
           const isLast = i === batches.length - 1;
           if (!isLast && (i + 1) % reportEvery === 0) {
             report({
-              epoch, step, x: epoch - 1 + (i + 1) / batches.length,
+              epoch,
+              step,
+              x: epoch - 1 + (i + 1) / batches.length,
               elapsedSeconds: (Date.now() - t0) / 1000,
               itemsPerSecond: speed(),
               metrics: shown(lossMetrics("train", nats, items, lossOnly), metrics),
@@ -303,7 +314,14 @@ export class Trainer {
         if (stopped !== undefined) break;
         const values = { ...lossMetrics("train", nats, items, lossOnly), ...this.evaluate(model, data, valCap) };
         history.push({ epoch, metrics: values, seconds: (Date.now() - epochStart) / 1000 });
-        report({ epoch, step, x: epoch, elapsedSeconds: (Date.now() - t0) / 1000, itemsPerSecond: speed(), metrics: shown(values, metrics) });
+        report({
+          epoch,
+          step,
+          x: epoch,
+          elapsedSeconds: (Date.now() - t0) / 1000,
+          itemsPerSecond: speed(),
+          metrics: shown(values, metrics),
+        });
         await yieldToEventLoop();
       }
     } finally {
