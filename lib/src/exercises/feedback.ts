@@ -3,6 +3,7 @@
  * (its type, its shape, which part of a count is missing, roughly how far off it is).
  */
 import * as tf from "@tensorflow/tfjs";
+import { OneHot } from "../rnn/embedding";
 import { Rng } from "../data/rng";
 import { Feedback, correct, wrong } from "./exercise";
 
@@ -131,5 +132,5 @@ export function maxAbs(t: tf.Tensor): number {
 export function randomOneHot(numSteps: number, vocabSize: number, seed: number): tf.Tensor3D {
   const rng = new Rng(seed);
   const ids = Array.from({ length: numSteps }, () => rng.int(vocabSize));
-  return tf.tidy(() => tf.expandDims(tf.oneHot(tf.tensor1d(ids, "int32"), vocabSize), 1).toFloat() as tf.Tensor3D);
+  return tf.tidy(() => new OneHot(vocabSize).encode(tf.tensor2d(ids, [numSteps, 1], "int32"))); // [numSteps, 1, vocabSize]
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { GRUScratch } from "../rnn/gru";
+import { seededTensor } from "../rnn/init";
 import { ExerciseBook, ExerciseMap, Feedback, correct, functionExercise, unanswered, valueExercise, wrong } from "./exercise";
 import { asNumber, fmt, isFeedback, judgeParameterCount, randomOneHot, tensorGap, tidyFeedback } from "./feedback";
 
@@ -23,9 +24,9 @@ export function gruNewState(Hprev: tf.Tensor2D, Z: tf.Tensor2D, H_tilde: tf.Tens
 
 function checkNewState(newState: GRUNewStateFunction): Feedback {
   return tidyFeedback(() => {
-    const Hprev = tf.randomUniform([3, 4], -1, 1, "float32", 3) as tf.Tensor2D;
-    const Z = tf.randomUniform([3, 4], 0, 1, "float32", 4) as tf.Tensor2D;
-    const H_tilde = tf.randomUniform([3, 4], -1, 1, "float32", 5) as tf.Tensor2D;
+    const Hprev = seededTensor([3, 4], { uniform: 1 }, 3, "Hprev") as tf.Tensor2D; // in [-1, 1]
+    const Z = tf.add(0.5, seededTensor([3, 4], { uniform: 0.5 }, 3, "Z")) as tf.Tensor2D; // in [0, 1]
+    const H_tilde = seededTensor([3, 4], { uniform: 1 }, 3, "H_tilde") as tf.Tensor2D;
     const mine = newState(Hprev, Z, H_tilde);
     if (mine === undefined) return unanswered("Your function returns undefined: write its body and run the cell again.");
     const gap = tensorGap(mine, gruNewState(Hprev, Z, H_tilde), "H_t, [batchSize, numHiddens],");

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { entropyVsTemperature } from "../decode/sampling";
 import { hiddenGradientNorms } from "../rnn/grad-flow";
+import { seededTensor } from "../rnn/init";
 import { ExerciseBook, ExerciseMap, Feedback, correct, functionExercise, unanswered, valueExercise, wrong } from "./exercise";
 import { asNumber, fmt, isFeedback, judgeParameterCount, maxAbs, tensorGap, tidyFeedback } from "./feedback";
 
@@ -31,11 +32,11 @@ export function rnnStep(Xt: tf.Tensor2D, Hprev: tf.Tensor2D, W_xh: tf.Tensor2D, 
 /** Random arguments for a step: batch 3, 5 inputs, 4 hidden units (all different, so a transposition shows). */
 function stepProbe(seed: number): Parameters<typeof rnnStep> {
   return [
-    tf.randomNormal([3, 5], 0, 1, "float32", seed),
-    tf.randomUniform([3, 4], -1, 1, "float32", seed + 1),
-    tf.randomNormal([5, 4], 0, 1, "float32", seed + 2),
-    tf.randomNormal([4, 4], 0, 1, "float32", seed + 3),
-    tf.randomNormal([4], 0, 1, "float32", seed + 4),
+    seededTensor([3, 5], { normal: 1 }, seed, "Xt") as tf.Tensor2D,
+    seededTensor([3, 4], { uniform: 1 }, seed, "Hprev") as tf.Tensor2D,
+    seededTensor([5, 4], { normal: 1 }, seed, "W_xh") as tf.Tensor2D,
+    seededTensor([4, 4], { normal: 1 }, seed, "W_hh") as tf.Tensor2D,
+    seededTensor([4], { normal: 1 }, seed, "b_h") as tf.Tensor1D,
   ];
 }
 

@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { RecurrentBlock } from "./recurrent";
 import { Rng } from "../data/rng";
-import { orthogonalMatrix } from "./init";
+import { orthogonalMatrix, seededTensor } from "./init";
 import { Mat, RnnStepParams, mat, matNorm, randnMat, rnnCellBackward, rnnForward } from "./rnn-step";
 
 /**
@@ -97,8 +97,7 @@ export function stateGradientNorms(block: RecurrentBlock, inputs: tf.Tensor3D, c
   const sums = tf.tidy(() => {
     const init = block.initState(batchSize);
     const numParts = init.length;
-    // tfjs treats seed 0 as "unseeded", hence the + 1.
-    const g = tf.randomNormal([batchSize, block.numHiddens], 0, 1, "float32", (config.seed ?? 0) + 1);
+    const g = seededTensor([batchSize, block.numHiddens], { normal: 1 }, config.seed ?? 0, "g");
     const unitG = tf.div(g, tf.norm(g));
     const steps = tf.split(inputs, numSteps, 0) as tf.Tensor3D[]; // each [1, batchSize, numInputs]
     // L as a function of offsets E added to the state after every step (all zero: L is unchanged).

@@ -87,6 +87,11 @@ export function initValues(shape: readonly number[], init: WeightInit, seed: num
   return values;
 }
 
+/** A constant tensor of `shape` with the values {@link initValues} gives: seeded random inputs for tests and checks. */
+export function seededTensor(shape: readonly number[], init: WeightInit, seed: number, key: string): tf.Tensor {
+  return tf.tensor(initValues(shape, init, seed, key), [...shape]);
+}
+
 /** A trainable `tf.Variable` of `shape`, initialised by `init` from the stream `(seed, key)`; tfjs names it uniquely. */
 export function initVariable(shape: readonly number[], init: WeightInit, seed: number, key: string): tf.Variable {
   return tf.tidy(() => tf.variable(tf.tensor(initValues(shape, init, seed, key), [...shape])));

@@ -28,13 +28,5 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-/** Relative error `‖a − b‖ / ‖b‖` of two arrays, `b` being the reference. */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
-}
+/** The course's one relative error, `‖a − b‖ / (‖a‖ + ‖b‖)` (the gradient check's formula, `rnn/rnn-step.ts`). */
+export { relativeError as relErr } from "../rnn/rnn-step";
