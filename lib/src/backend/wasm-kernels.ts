@@ -18,7 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 
 /** The tfjs-core and tfjs-backend-wasm version these kernels were written against (they use its internals). */
-export const WASM_PATCH_TFJS_VERSION = "4.22.0";
+const WASM_PATCH_TFJS_VERSION = "4.22.0";
 
 /** Environment variable: `RNNLAB_WASM_PATCH=0` leaves the stock wasm kernels alone. */
 export const WASM_PATCH_ENV = "RNNLAB_WASM_PATCH";

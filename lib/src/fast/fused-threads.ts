@@ -14,7 +14,7 @@ import type { FusedJob } from "./fused-jobs";
 import { FusedPool, WasmFusedKernels, FusedWasmExports } from "./fused-kernels";
 
 /** Environment variable: the number of threads (1 turns the worker off). */
-export const FUSED_THREADS_ENV = "RNNLAB_FUSED_THREADS";
+const FUSED_THREADS_ENV = "RNNLAB_FUSED_THREADS";
 
 /** Control block layout (Int32 slots). */
 const SEQ = 0; // bumped by the caller for every job
@@ -27,7 +27,7 @@ export const FUSED_JOB_OFFSET = 64;
 const CTRL_BYTES = 1 << 16;
 
 /** How many threads the fused ops should use: `RNNLAB_FUSED_THREADS`, else 2 when there are 2+ cores. */
-export function fusedThreadCount(): number {
+function fusedThreadCount(): number {
   const env = Number(process.env[FUSED_THREADS_ENV] ?? "");
   if (Number.isInteger(env) && env >= 1) return Math.min(env, 2);
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;

@@ -23,7 +23,7 @@ const PATCHED = Symbol.for("rnnlab.zmqQueued");
 const tails = new WeakMap<object, Promise<unknown>>(); // zeromq sockets are sealed: no own properties
 
 /** The socket classes tslab uses: iopub (Publisher), shell/control/stdin (Router), heartbeat (Reply). */
-export const QUEUED_SOCKET_KINDS = ["Publisher", "Router", "Reply"] as const;
+const QUEUED_SOCKET_KINDS = ["Publisher", "Router", "Reply"] as const;
 
 function chain(socket: object, start: () => Promise<unknown>): Promise<unknown> {
   const run = (): Promise<unknown> => {
