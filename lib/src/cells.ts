@@ -20,8 +20,8 @@ export const CELL_GATES: Readonly<Record<CellKind, number>> = { rnn: 1, gru: 3, 
 /** Tensors in the state: `[H]` for RNN and GRU, `[H, C]` for the LSTM. */
 export const CELL_STATES: Readonly<Record<CellKind, number>> = { rnn: 1, gru: 1, lstm: 2 };
 
-/** How the notebooks write a kind: `"RNN"`, `"GRU"`, `"LSTM"`. */
-export function cellLabel(kind: CellKind): string {
+/** How the notebooks write a kind: `"RNN"`, `"GRU"`, `"LSTM"` (any other cell's kind in capitals too). */
+export function cellLabel(kind: CellKind | string): string {
   return kind.toUpperCase();
 }
 

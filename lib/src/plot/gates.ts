@@ -15,6 +15,11 @@ import { coloredText } from "./colored-text";
 import type { HtmlView, PlotFigure } from "./figure";
 import { heatmap } from "./heatmap";
 
+/** `"GRU"`, or `"GRU layer 2"` for a layer of a stack. */
+function traceName(trace: GateTrace): string {
+  return trace.layer === undefined ? cellLabel(trace.cell) : `${cellLabel(trace.cell)} layer ${trace.layer}`;
+}
+
 /** Options of {@link gateHeatmap}. */
 export interface GateHeatmapConfig {
   /** Units to draw, as rows (default: the first {@link GATE_HEATMAP_MAX_UNITS}). */
@@ -35,7 +40,7 @@ export function gateHeatmap(trace: GateTrace, gate: string, config: GateHeatmapC
   const units = config.units ?? Array.from({ length: Math.min(trace.numHiddens, GATE_HEATMAP_MAX_UNITS) }, (_, u) => u);
   const scale = info.range === "unit" ? { zmin: 0, zmax: 1 } : info.range === "signed" ? { zmin: -1, zmax: 1 } : {};
   return heatmap(gateMatrix(trace, gate, units), {
-    title: config.title ?? `${cellLabel(trace.cell)} ${info.symbol}: ${info.description}`,
+    title: config.title ?? `${traceName(trace)} ${info.symbol}: ${info.description}`,
     xLabels: [...trace.labels],
     yLabels: units.map((u) => `unit ${u}`),
     xTitle: "input character",
@@ -54,6 +59,6 @@ export function gateColoredText(trace: GateTrace, gate: string, unit: number): H
   const shown = info.range === "free" ? `tanh(${info.symbol})` : info.symbol;
   return coloredText(trace.labels.join(""), values, {
     range: info.range === "unit" ? "unit" : "signed",
-    title: `${cellLabel(trace.cell)} ${shown}, unit ${unit}`,
+    title: `${traceName(trace)} ${shown}, unit ${unit}`,
   });
 }

@@ -18,6 +18,7 @@ import { GRU, GRUScratch } from "./gru";
 import { LSTM, LSTMScratch } from "./lstm";
 import type { WeightedBlock } from "./recurrent";
 import { RNN, RNNScratch } from "./rnn";
+import { Stacked, isLayered } from "./stacked";
 
 /** How a block is built: tensor ops (`"scratch"`), `tf.layers` (`"concise"`) or one fused op (`"fused"`). */
 export type BlockStyle = "scratch" | "concise" | "fused";
@@ -45,20 +46,46 @@ export function buildBlock(kind: CellKind, style: BlockStyle, config: BlockConfi
   return kind === "rnn" ? new RNNScratch(sizes) : kind === "gru" ? new GRUScratch(sizes) : new LSTMScratch(sizes);
 }
 
+/** Sizes of {@link buildStack}: every layer has `numHiddens` units. */
+export interface StackConfig extends BlockConfig {
+  /** Layers in the stack. */
+  readonly numLayers: number;
+  /** Dropout between layers while training. Default 0. */
+  readonly dropout?: number;
+}
+
+/** A {@link Stacked} of `numLayers` blocks of `kind` in `style`; layer `l` is seeded with `seed + l`. */
+export function buildStack(kind: CellKind, style: BlockStyle, config: StackConfig): Stacked {
+  const { numInputs, numHiddens, numLayers, dropout, seed = 0, sigma } = config;
+  if (!Number.isInteger(numLayers) || numLayers < 1) throw new Error(`buildStack: numLayers must be a positive integer, got ${numLayers}.`);
+  const layers = Array.from({ length: numLayers }, (_, l) =>
+    buildBlock(kind, style, { numInputs: l === 0 ? numInputs : numHiddens, numHiddens, seed: seed + l, sigma }),
+  );
+  return new Stacked({ layers, dropout, seed });
+}
+
 /**
  * Copies the weights of one block into another of the same kind and sizes (scratch, concise or fused,
- * in any direction), so both compute the same function.
+ * in any direction), so both compute the same function. Stacks are copied layer by layer.
  */
-export function copyWeights(from: WeightedBlock, to: WeightedBlock): void {
-  if (from.kind !== to.kind || from.numInputs !== to.numInputs || from.numHiddens !== to.numHiddens) {
+export function copyWeights(from: WeightedBlock | Stacked, to: WeightedBlock | Stacked): void {
+  if (isLayered(from) || isLayered(to)) {
+    if (!isLayered(from) || !isLayered(to) || from.layers.length !== to.layers.length) {
+      throw new Error("copyWeights: copy a stack only into a stack with as many layers (and a single block into a single block).");
+    }
+    from.layers.forEach((layer, l) => copyWeights(layer as WeightedBlock, to.layers[l] as WeightedBlock));
+    return;
+  }
+  const [a, b] = [from as WeightedBlock, to as WeightedBlock];
+  if (a.kind !== b.kind || a.numInputs !== b.numInputs || a.numHiddens !== b.numHiddens) {
     throw new Error(
-      `copyWeights: a ${from.kind} block with numInputs ${from.numInputs}, numHiddens ${from.numHiddens} cannot be copied into ` +
-        `a ${to.kind} block with numInputs ${to.numInputs}, numHiddens ${to.numHiddens}. Build both of the same kind and sizes.`,
+      `copyWeights: a ${a.kind} block with numInputs ${a.numInputs}, numHiddens ${a.numHiddens} cannot be copied into ` +
+        `a ${b.kind} block with numInputs ${b.numInputs}, numHiddens ${b.numHiddens}. Build both of the same kind and sizes.`,
     );
   }
-  const weights = from.getWeights();
+  const weights = a.getWeights();
   try {
-    to.setWeights(weights);
+    b.setWeights(weights);
   } finally {
     tf.dispose(weights);
   }

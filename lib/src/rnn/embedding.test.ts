@@ -81,3 +81,17 @@ test("embedding gradients on wasm (gather's gradient: the patched UnsortedSegmen
     assert.ok(worst < 1e-6, `variable ${i}: max |wasm − cpu| = ${worst}`);
   });
 });
+
+test("a batch of one step trains through an embedding (the runner does not unstack a single step)", () => {
+  const model = new RNNLMScratch({
+    block: new GRUScratch({ numInputs: 4, numHiddens: 5, sigma: 0.5, seed: 1 }),
+    vocabSize: 7,
+    embedSize: 4,
+  });
+  const batch = { batchSize: 3, numSteps: 1, X: Int32Array.from([1, 2, 3]), Y: Int32Array.from([2, 3, 4]) };
+  const { value, grads } = tf.variableGrads(() => model.loss(batch), model.trainableVariables());
+  const g = model.trainableVariables().map((v) => tf.sum(tf.abs(grads[v.name])).dataSync()[0]); // W_e first
+  assert.ok(g.every(Number.isFinite) && g[0] > 0, `gradients ${g}`);
+  tf.dispose([value, ...Object.values(grads)]);
+  model.dispose();
+});

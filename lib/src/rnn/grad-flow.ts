@@ -11,6 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { RecurrentBlock } from "./recurrent";
+import type { LayeredBlock } from "./stacked";
 import { Rng } from "../data/rng";
 import { orthogonalMatrix, seededTensor } from "./init";
 import { Mat, RnnStepParams, mat, matNorm, randnMat, rnnCellBackward, rnnForward } from "./rnn-step";
@@ -81,45 +82,70 @@ export interface StateGradientConfig {
 }
 
 /**
- * How strongly the last hidden state depends on each earlier state, for any recurrent block: with the
- * loss `L = g · H_T` (`g` a seeded random unit vector), entry `k` of the result is `‖∂L/∂S_{T−k}‖`, the
- * norm of the gradient with respect to the whole state `k` steps before the end (`[H]` for RNN and
- * GRU, `[H, C]` for the LSTM), so entry 0 is 1. The same measurement as notebook 02's gradient-flow lab,
- * but by tfjs autodiff on the real block: a zero tensor is added to the state after every step and the
- * gradient with respect to it is read.
- * @param inputs `[numSteps, batchSize, numInputs]`, e.g. a one-hot text with `batchSize` 1.
+ * `‖∂L/∂S‖²` for every part of the state after every step but the last, `[numSteps − 1][numStates]`, with the
+ * loss `L = g · Y_T` (`g` a seeded random unit vector, `Y_T` the block's output at the last step). A zero
+ * tensor is added to each part of the state after every step and the gradient with respect to it is read.
  */
-export function stateGradientNorms(block: RecurrentBlock, inputs: tf.Tensor3D, config: StateGradientConfig = {}): number[] {
+function squaredStateGradients(where: string, block: RecurrentBlock, inputs: tf.Tensor3D, seed: number): number[][] {
   if (inputs.rank !== 3 || inputs.shape[2] !== block.numInputs || inputs.shape[0] < 1) {
-    throw new Error(`stateGradientNorms: inputs must be [numSteps, batchSize, ${block.numInputs}], got [${inputs.shape}].`);
+    throw new Error(`${where}: inputs must be [numSteps, batchSize, ${block.numInputs}], got [${inputs.shape}].`);
   }
   const [numSteps, batchSize] = inputs.shape;
-  const sums = tf.tidy(() => {
+  if (numSteps < 2) return [];
+  const squared = tf.tidy(() => {
     const init = block.initState(batchSize);
-    const numParts = init.length;
-    const g = seededTensor([batchSize, block.numHiddens], { normal: 1 }, config.seed ?? 0, "g");
+    const g = seededTensor([batchSize, block.numHiddens], { normal: 1 }, seed, "g");
     const unitG = tf.div(g, tf.norm(g));
     const steps = tf.split(inputs, numSteps, 0) as tf.Tensor3D[]; // each [1, batchSize, numInputs]
-    // L as a function of offsets E added to the state after every step (all zero: L is unchanged).
-    // After the last step only H gets one: L reads H_T alone, so a C_T offset would have no gradient.
-    const slots: [number, number][] = []; // (step, part) of each offset
-    for (let t = 0; t < numSteps; t++) for (let j = 0; j < (t === numSteps - 1 ? 1 : numParts); j++) slots.push([t, j]);
+    // L as a function of the offsets E[t][j] (all zero, so L is unchanged), one per part j after step t < T − 1.
     const loss = (...E: tf.Tensor[]): tf.Scalar => {
       let state = init;
-      let k = 0;
+      let Y: tf.Tensor3D = steps[0];
       for (let t = 0; t < numSteps; t++) {
-        const [, next] = block.forward(steps[t], state);
-        state = next.map((s, j) => (t === numSteps - 1 && j > 0 ? s : (tf.add(s, E[k++]) as tf.Tensor2D)));
+        const [out, next] = block.forward(steps[t], state); // out: [1, batchSize, numHiddens]
+        Y = out;
+        state = t < numSteps - 1 ? next.map((s, j) => tf.add(s, E[t * init.length + j]) as tf.Tensor2D) : next;
       }
-      return tf.sum(tf.mul(state[0], unitG)) as tf.Scalar;
+      return tf.sum(tf.mul(tf.reshape(Y, [batchSize, block.numHiddens]), unitG)) as tf.Scalar;
     };
-    const grads = tf.grads(loss)(slots.map(([, j]) => tf.zerosLike(init[j])));
-    // ‖∂L/∂S_t‖² summed over the state's parts, one value per step t.
-    const perStep: tf.Scalar[][] = Array.from({ length: numSteps }, () => []);
-    grads.forEach((d, i) => perStep[slots[i][0]].push(tf.sum(tf.square(d))));
-    return tf.stack(perStep.map((parts) => tf.addN(parts)));
+    const offsets = Array.from({ length: (numSteps - 1) * init.length }, (_, i) => tf.zerosLike(init[i % init.length]));
+    return tf
+      .stack(
+        tf
+          .grads(loss)(offsets)
+          .map((d) => tf.sum(tf.square(d))),
+      )
+      .reshape([numSteps - 1, init.length]);
   });
-  const squared = sums.dataSync();
-  sums.dispose();
-  return Array.from(squared, Math.sqrt).reverse(); // entry k: k steps before the end
+  const values = squared.arraySync() as number[][];
+  squared.dispose();
+  return values;
+}
+
+/**
+ * How strongly the last output depends on each earlier state, for any recurrent block: with the loss
+ * `L = g · H_T` (`g` a seeded random unit vector), entry `k` of the result is `‖∂L/∂S_{T−k}‖`, the norm of
+ * the gradient with respect to the whole state `k` steps before the end (`[H]` for RNN and GRU, `[H, C]` for
+ * the LSTM), so entry 0 is 1. The same measurement as notebook 02's gradient-flow lab, but by tfjs autodiff
+ * on the real block.
+ * @param inputs `[numSteps, batchSize, numInputs]`, e.g. an encoded text with `batchSize` 1.
+ */
+export function stateGradientNorms(block: RecurrentBlock, inputs: tf.Tensor3D, config: StateGradientConfig = {}): number[] {
+  const parts = squaredStateGradients("stateGradientNorms", block, inputs, config.seed ?? 0);
+  return [1, ...parts.map((row) => Math.sqrt(row.reduce((a, b) => a + b, 0))).reverse()]; // entry k: k steps before the end
+}
+
+/**
+ * {@link stateGradientNorms} per layer of a stack: `result[l][k]` is `‖∂L/∂S^(l)_{T−k}‖`, the gradient reaching
+ * layer `l`'s state `k` steps before the end, for `L = g · H^(top)_T`. Entry 0 is 1 for the top layer and `NaN`
+ * (not measured) for the layers below.
+ */
+export function layerGradientNorms(block: LayeredBlock, inputs: tf.Tensor3D, config: StateGradientConfig = {}): number[][] {
+  const parts = squaredStateGradients("layerGradientNorms", block, inputs, config.seed ?? 0);
+  const top = block.layers.length - 1;
+  return block.layers.map((_, l) => {
+    const [start, end] = block.stateRange(l);
+    const back = parts.map((row) => Math.sqrt(row.slice(start, end).reduce((a, b) => a + b, 0))).reverse();
+    return [l === top ? 1 : NaN, ...back];
+  });
 }

@@ -14,3 +14,6 @@ export * from "./rnn-lm";
 export * from "./trace";
 export * from "./rnn-step";
 export * from "./grad-flow";
+export * from "./stacked";
+export * from "./mlp";
+export * from "./deep";

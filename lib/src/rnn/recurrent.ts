@@ -49,8 +49,8 @@ export interface CellStep {
 
 /** A recurrent cell: the computation of one time step, with its own parameters. */
 export interface RecurrentCell {
-  /** Which of the course's cells this is. */
-  readonly kind: CellKind;
+  /** Which cell this is: one of the course's {@link CellKind}s, or another name (e.g. `"deep-transition"`). */
+  readonly kind: string;
   /** Features per input step. */
   readonly numInputs: number;
   /** Width of the hidden state `H`. */

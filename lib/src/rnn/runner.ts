@@ -90,7 +90,9 @@ export function runCell(cell: RecurrentCell, inputs: tf.Tensor3D, opts: RunOptio
     const [numSteps, batchSize] = inputs.shape;
     const masks = opts.validLens === undefined ? null : stepMasks(validLensArray(opts.validLens, batchSize, numSteps), numSteps);
     let state: RecurrentState = opts.state ?? cell.initState(batchSize);
-    const X = tf.unstack(inputs) as tf.Tensor2D[]; // numSteps × [batchSize, numInputs]
+    // numSteps × [batchSize, numInputs]. One step is reshaped, not unstacked: tfjs's gradient of a one-output
+    // unstack fails ("Argument tensors passed to stack must be a Tensor[]") when the inputs need a gradient.
+    const X = numSteps === 1 ? [tf.reshape(inputs, [batchSize, inputs.shape[2]]) as tf.Tensor2D] : (tf.unstack(inputs) as tf.Tensor2D[]);
     const outputs: tf.Tensor2D[] = new Array(numSteps);
     for (let i = 0; i < numSteps; i++) {
       const t = opts.reverse ? numSteps - 1 - i : i;

@@ -13,17 +13,17 @@
  * @see notebooks/04-lstm.ipynb
  */
 import * as tf from "@tensorflow/tfjs";
-import type { CellKind } from "../cells";
 import { cellLabel } from "../cells";
 import { idsTensor } from "../data/batch-tensors";
 import type { Vocab } from "../data/vocab";
 import { OneHot, TokenEncoder } from "./embedding";
 import type { GateInfo, LentCell, RecurrentBlock, RecurrentCell } from "./recurrent";
+import { isLayered } from "./stacked";
 
 /** Every gate of a cell over one sequence (batch of one). */
 export interface GateTrace {
-  /** Which cell produced it. */
-  readonly cell: CellKind;
+  /** Which cell produced it (its `kind`, e.g. `"gru"`). */
+  readonly cell: string;
   /** One label per time step (the input characters for text). */
   readonly labels: readonly string[];
   /** The traced quantities, in equation order. */
@@ -32,17 +32,44 @@ export interface GateTrace {
   readonly values: Readonly<Record<string, number[][]>>;
   readonly numSteps: number;
   readonly numHiddens: number;
+  /** The layer of a stacked block the trace comes from (absent for a single cell). */
+  readonly layer?: number;
+}
+
+/** Options of {@link traceGates} and {@link traceGatesOnText}. */
+export interface TraceOptions {
+  /** For a stacked block: which layer (0 = bottom). Default: the top layer. */
+  readonly layer?: number;
 }
 
 /** What can be traced: a cell (scratch blocks are cells), a block that lends its cell, or a model holding a block. */
 export type GateSource = RecurrentCell | RecurrentBlock | { readonly block: RecurrentBlock; readonly encoder?: TokenEncoder };
 
-function lend(source: GateSource): LentCell {
-  if ("step" in source) return { cell: source, owned: false };
-  if ("lendCell" in source && source.lendCell) return source.lendCell();
-  if ("block" in source) return lend(source.block);
+/** The cell to trace and the inputs it reads: for a layer of a stack, the outputs of the layers below it. */
+interface Lent extends LentCell {
+  readonly inputs: tf.Tensor3D;
+  readonly layer?: number;
+  /** True when `inputs` was made here (and must be disposed). */
+  readonly ownInputs: boolean;
+}
+
+function lend(source: GateSource, inputs: tf.Tensor3D, layer: number | undefined): Lent {
+  if ("step" in source) {
+    if (layer !== undefined) throw new Error(`traceGates: layer ${layer} was asked for, but a single cell has no layers.`);
+    return { cell: source, owned: false, inputs, ownInputs: false };
+  }
+  const block: RecurrentBlock = "block" in source ? source.block : source;
+  if (isLayered(block)) {
+    const l = layer ?? block.layers.length - 1;
+    block.stateRange(l); // checks l
+    const below = l === 0 ? inputs : tf.tidy(() => block.forwardLayers(inputs)[0][l - 1]); // the inputs of layer l
+    const inner = lend(block.layers[l], below, undefined);
+    return { ...inner, layer: l, ownInputs: l > 0 };
+  }
+  if (layer !== undefined) throw new Error(`traceGates: layer ${layer} was asked for, but the block is not stacked.`);
+  if (block.lendCell) return { ...block.lendCell(), inputs, ownInputs: false };
   throw new Error(
-    "traceGates: this block is not one cell (a stacked or bidirectional block, say), so it has no gates to trace as a whole; " +
+    "traceGates: this block is not one cell (a bidirectional block, say), so it has no gates to trace as a whole; " +
       "trace one of its cells instead.",
   );
 }
@@ -53,12 +80,32 @@ function lend(source: GateSource): LentCell {
  * @param labels one label per step (default `"0"`, `"1"`, …)
  * @returns a {@link GateTrace}; its arrays are plain numbers, so no tensor outlives the call.
  */
-export function traceGates(source: GateSource, inputs: tf.Tensor2D | tf.Tensor3D, labels?: readonly string[]): GateTrace {
-  const { cell, owned } = lend(source);
+export function traceGates(
+  source: GateSource,
+  inputs: tf.Tensor2D | tf.Tensor3D,
+  labels?: readonly string[],
+  opts: TraceOptions = {},
+): GateTrace {
+  const shapeOk = inputs.rank === 2 || (inputs.rank === 3 && inputs.shape[1] === 1);
+  const numSteps = inputs.shape[0];
+  const width = inputs.shape[inputs.rank - 1];
+  if (!shapeOk || numSteps < 1) {
+    throw new Error(
+      `traceGates: inputs must be one sequence, [numSteps, numInputs] or [numSteps, 1, numInputs], got [${inputs.shape}]. ` +
+        `Encode the text with the model's encoder (or use traceGatesOnText).`,
+    );
+  }
+  const X3 = tf.reshape(inputs, [numSteps, 1, width]) as tf.Tensor3D;
+  let lent: Lent;
   try {
-    const shapeOk = inputs.rank === 2 || (inputs.rank === 3 && inputs.shape[1] === 1);
-    const numSteps = inputs.shape[0];
-    if (!shapeOk || inputs.shape[inputs.rank - 1] !== cell.numInputs || numSteps < 1) {
+    lent = lend(source, X3, opts.layer);
+  } catch (err) {
+    X3.dispose();
+    throw err;
+  }
+  const { cell, owned } = lent;
+  try {
+    if (lent.inputs.shape[2] !== cell.numInputs) {
       throw new Error(
         `traceGates: inputs must be one sequence, [numSteps, ${cell.numInputs}] or [numSteps, 1, ${cell.numInputs}], ` +
           `got [${inputs.shape}]. Encode the text with the model's encoder (or use traceGatesOnText).`,
@@ -70,7 +117,7 @@ export function traceGates(source: GateSource, inputs: tf.Tensor2D | tf.Tensor3D
     const gates = cell.gates;
     // Stack each value over time inside one tidy: [numSteps, numHiddens] per gate.
     const stacked = tf.tidy(() => {
-      const X = tf.reshape(inputs, [numSteps, 1, cell.numInputs]);
+      const X = lent.inputs;
       const perStep: Record<string, tf.Tensor2D[]> = Object.fromEntries(gates.map((g) => [g.name, []]));
       let state = cell.initState(1);
       for (const X_t of tf.unstack(X) as tf.Tensor2D[]) {
@@ -90,9 +137,12 @@ export function traceGates(source: GateSource, inputs: tf.Tensor2D | tf.Tensor3D
       values,
       numSteps,
       numHiddens: cell.numHiddens,
+      ...(lent.layer === undefined ? {} : { layer: lent.layer }),
     };
   } finally {
     if (owned) cell.dispose();
+    if (lent.ownInputs) lent.inputs.dispose();
+    X3.dispose();
   }
 }
 
@@ -101,7 +151,7 @@ export function traceGates(source: GateSource, inputs: tf.Tensor2D | tf.Tensor3D
  * `vocab` by the model's encoder (one-hot for a bare cell or block). Labels are the characters.
  * @throws Error when `text` is empty or has a character the vocabulary does not know.
  */
-export function traceGatesOnText(source: GateSource, text: string, vocab: Vocab): GateTrace {
+export function traceGatesOnText(source: GateSource, text: string, vocab: Vocab, opts: TraceOptions = {}): GateTrace {
   const chars = [...text];
   if (chars.length === 0) throw new Error("traceGatesOnText: the text is empty; give at least one character.");
   const unknown = [...new Set(chars.filter((c) => !vocab.has(c)))];
@@ -114,7 +164,7 @@ export function traceGatesOnText(source: GateSource, text: string, vocab: Vocab)
   const encoder = "encoder" in source && source.encoder ? source.encoder : new OneHot(vocab.size);
   const X = tf.tidy(() => encoder.encode(idsTensor(vocab.encode(chars), 1, chars.length))); // [numSteps, 1, numInputs]
   try {
-    return traceGates(source, X, chars);
+    return traceGates(source, X, chars, opts);
   } finally {
     X.dispose();
   }
