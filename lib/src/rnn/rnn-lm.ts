@@ -20,6 +20,7 @@ import { perplexityMetric } from "../data/metrics";
 import { sequenceCrossEntropy } from "../data/perplexity";
 import { Embedding, EmbeddingScratch, OneHot, TokenEncoder } from "./embedding";
 import { DEFAULT_INIT_SEED, glorotLimit, initValues, initVariable } from "./init";
+import { MLPScratch } from "./mlp";
 import type { ForwardOptions, RecurrentBlock, RecurrentState } from "./recurrent";
 import { RNN } from "./rnn";
 
@@ -173,6 +174,11 @@ export interface RNNLMScratchConfig {
   readonly sigma?: number;
   /** Seed of the output layer's (and embedding's) initialisation. Default 0. */
   readonly seed?: number;
+  /**
+   * A deeper hidden-to-output transformation: tanh layers of these widths between `H_t` and `W_hq`
+   * (an {@link MLPScratch}). Default none: `O_t = H_t W_hq + b_q`.
+   */
+  readonly outputHiddens?: readonly number[];
 }
 
 /**
@@ -181,28 +187,34 @@ export interface RNNLMScratchConfig {
  * and `b_q` `[vocabSize]` (zeros).
  */
 export class RNNLMScratch extends RecurrentLM {
-  /** Hidden-to-output weights, `[numHiddens, vocabSize]`. */
+  /** Hidden-to-output weights, `[numHiddens, vocabSize]` (or `[last of outputHiddens, vocabSize]`). */
   readonly W_hq: tf.Variable;
   /** Output bias, `[vocabSize]`. */
   readonly b_q: tf.Variable;
+  /** The deeper hidden-to-output transformation, when `outputHiddens` was given. */
+  readonly outputMLP?: MLPScratch;
 
   constructor(config: RNNLMScratchConfig) {
-    const { block, vocabSize, embedSize, sigma = 0.01, seed = DEFAULT_INIT_SEED } = config;
+    const { block, vocabSize, embedSize, sigma = 0.01, seed = DEFAULT_INIT_SEED, outputHiddens = [] } = config;
     const encoder = embedSize === undefined ? new OneHot(vocabSize) : new EmbeddingScratch({ vocabSize, embedSize, seed });
     super("RNNLMScratch", encoder, block);
-    this.W_hq = initVariable([block.numHiddens, vocabSize], { normal: sigma }, seed, "W_hq");
+    if (outputHiddens.length > 0) this.outputMLP = new MLPScratch({ sizes: [block.numHiddens, ...outputHiddens], seed, name: "outputMLP" });
+    const width = this.outputMLP?.numOutputs ?? block.numHiddens;
+    this.W_hq = initVariable([width, vocabSize], { normal: sigma }, seed, "W_hq");
     this.b_q = initVariable([vocabSize], { fill: 0 }, seed, "b_q");
   }
 
   protected project(H: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(H, this.W_hq), this.b_q) as tf.Tensor2D; // O = H W_hq + b_q
+    const top = this.outputMLP ? this.outputMLP.apply(H) : H; // a deeper hidden-to-output transformation, if any
+    return tf.add(tf.matMul(top, this.W_hq), this.b_q) as tf.Tensor2D; // O = H W_hq + b_q
   }
 
   protected headVariables(): tf.Variable[] {
-    return [this.W_hq, this.b_q];
+    return [...(this.outputMLP?.trainableVariables() ?? []), this.W_hq, this.b_q];
   }
 
   protected disposeHead(): void {
+    this.outputMLP?.dispose();
     this.W_hq.dispose();
     this.b_q.dispose();
   }
