@@ -65,6 +65,10 @@ export { traceGates, traceGatesOnText, gateMatrix, mostActiveUnit, gateMeansAt, 
 export { gateHeatmap, gateColoredText } from "./plot";
 export { runBakeoff, buildCellLM } from "./lab";
 
+// 05 · deep RNNs: stacks, the four ways to add depth, depth studies
+export { Stacked, buildStack, MLPScratch, DeepInput, DeepTransitionScratch, layerGradientNorms } from "./rnn";
+export { compareModels } from "./lab";
+
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
 export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";

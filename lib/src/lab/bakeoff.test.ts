@@ -9,7 +9,8 @@ import { GRUScratch } from "../rnn/gru";
 import { LSTM } from "../rnn/lstm";
 import type { TrainingPlan, TrainingProgress } from "../train/progress";
 import type { CellKind } from "../cells";
-import { buildCellLM, countParameters, runBakeoff } from "./bakeoff";
+import { buildCellLM, runBakeoff } from "./bakeoff";
+import { countParameters } from "./compare";
 
 // `npm test` sets RNNLAB_QUICK=1; these tests pin full (tiny) budgets.
 useBackendWithFullBudgets();
@@ -64,18 +65,18 @@ test("runBakeoff trains every cell with the same step budget, reports to one lis
     ["rnn", "gru", "lstm"],
   );
   for (const r of result.runs) {
-    assert.equal(r.result.steps, 6, `${r.name}: 2 epochs × 3 steps`);
-    assert.equal(r.result.history.length, 2);
-    assert.ok(r.bestValPerplexity <= r.initialValPerplexity, `${r.name} learned something`);
-    assert.equal(r.bestValPerplexity, Math.min(...r.result.history.map((h) => h.metrics["val ppl"])));
-    assert.ok(r.result.itemsPerSecond > 0 && r.result.seconds > 0);
-    assert.equal(r.result.itemName, "tokens");
+    assert.equal(r.summary.steps, 6, `${r.name}: 2 epochs × 3 steps`);
+    assert.equal(r.summary.history.length, 2);
+    assert.ok(r.bestValPerplexity <= r.summary.initialValPerplexity, `${r.name} learned something`);
+    assert.equal(r.bestValPerplexity, Math.min(...r.summary.history.map((h) => h.metrics["val ppl"])));
+    assert.ok(r.summary.itemsPerSecond > 0 && r.summary.seconds > 0);
+    assert.equal(r.fromCache, false);
   }
   assert.ok(result.runs[0].params < result.runs[1].params && result.runs[1].params < result.runs[2].params);
   // One onStart and one onEnd for the whole bake-off; metric names carry the model; steps count across models.
   assert.equal(plan?.totalSteps, 18);
   assert.equal(ended, 1);
-  for (const cell of ["RNN", "GRU", "LSTM"]) {
+  for (const cell of ["RNNScratch", "GRUScratch", "LSTMScratch"]) {
     const vals = seen.filter((p) => p.metrics[`${cell} val ppl`] !== undefined);
     assert.deepEqual(
       vals.map((p) => p.x),

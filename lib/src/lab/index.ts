@@ -1,2 +1,3 @@
 // Barrel of lib/src/lab: the course's experiments that train several models and plot them.
 export * from "./bakeoff";
+export * from "./compare";

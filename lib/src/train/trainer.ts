@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../backend";
 import type { BatchSource } from "../data/batch";
 import type { EvalMetric, LossMetric, Metric } from "../data/metrics";
-import { scaled } from "../quick";
+import { quickFactor, scaled } from "../quick";
 import { GradMap, clipByGlobalNorm, clipByValue, globalNorm } from "./clip";
 import type { ProgressListener, TrainingPlan, TrainingProgress } from "./progress";
 
@@ -55,6 +55,11 @@ export interface TrainerConfig {
   readonly maxStepsPerEpoch?: number;
   /** At most this many validation batches per evaluation at full settings (scaled like `maxEpochs`); all when absent. */
   readonly maxValBatches?: number;
+  /**
+   * A time budget: stop once this many seconds of training steps (validation excluded) have passed, at full
+   * settings (scaled like `maxEpochs`). The epoch in progress ends there and is validated. Off when absent.
+   */
+  readonly maxSeconds?: number;
   /** Metrics to report; default the model's own `metrics` (perplexity for language models), else only the loss. */
   readonly metrics?: readonly Metric<never, never>[];
   /**
@@ -100,6 +105,8 @@ export interface TrainResult {
   readonly gradNorms: readonly number[];
   /** Why the run stopped early, if it did (e.g. the loss became NaN). */
   readonly stopped?: string;
+  /** True when the time budget (`maxSeconds`) ended the run. */
+  readonly outOfTime: boolean;
 }
 
 function listenersOf(config: TrainerConfig): ProgressListener[] {
@@ -205,6 +212,10 @@ export class Trainer {
     }
     const maxEpochs = scaled(c.maxEpochs);
     const stepCap = c.maxStepsPerEpoch === undefined ? Infinity : scaled(c.maxStepsPerEpoch);
+    if (c.maxSeconds !== undefined && !(c.maxSeconds > 0))
+      throw new Error(`Trainer: maxSeconds must be a positive number, got ${c.maxSeconds}.`);
+    const timeBudget = c.maxSeconds === undefined ? Infinity : c.maxSeconds * quickFactor();
+    let outOfTime = false;
     const epochBatches = (epoch: number): B[] => {
       const out: B[] = [];
       for (const b of data.trainBatches(epoch)) {
@@ -251,7 +262,7 @@ export class Trainer {
     };
 
     try {
-      for (let epoch = 1; epoch <= maxEpochs && stopped === undefined; epoch++) {
+      for (let epoch = 1; epoch <= maxEpochs && stopped === undefined && !outOfTime; epoch++) {
         if (epoch > 1) batches = epochBatches(epoch);
         tf.dispose(carried);
         carried = undefined;
@@ -298,6 +309,8 @@ export class Trainer {
           items += n;
           trainItems += n;
           trainSeconds += (Date.now() - stepStart) / 1000;
+          outOfTime = trainSeconds >= timeBudget;
+          if (outOfTime) break; // the epoch ends here and is validated below
           const isLast = i === batches.length - 1;
           if (!isLast && (i + 1) % reportEvery === 0) {
             report({
@@ -340,6 +353,7 @@ export class Trainer {
       stepLosses,
       gradNorms,
       stopped,
+      outOfTime,
     };
   }
 }

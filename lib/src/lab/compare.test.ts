@@ -1,0 +1,84 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { useBackendWithFullBudgets } from "../testing/fixtures";
+import { Vocab } from "../data/vocab";
+import { textBatchSource } from "../data/lm-batches";
+import { buildStack } from "../rnn/blocks";
+import { RNNLMScratch } from "../rnn/rnn-lm";
+import { compareModels } from "./compare";
+
+useBackendWithFullBudgets();
+
+const TEXT = "the cat sat on the mat. the cats sat on the mats. ".repeat(8);
+const vocab = Vocab.build([...TEXT]);
+const data = () => textBatchSource(vocab.encode([...TEXT]), { batchSize: 4, numSteps: 10, vocabSize: vocab.size, valFraction: 0.2 });
+const deepLM = (numLayers: number) => () =>
+  new RNNLMScratch({ block: buildStack("gru", "scratch", { numInputs: vocab.size, numHiddens: 8, numLayers }), vocabSize: vocab.size });
+
+test("compareModels with a cache: the second run loads every contestant and gives the same table", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-compare-"));
+  const saved = process.env.RNNLAB_CHECKPOINTS;
+  process.env.RNNLAB_CHECKPOINTS = root;
+  const logs: string[] = [];
+  try {
+    const config = {
+      data: data(),
+      maxEpochs: 2,
+      stepsPerEpoch: 3,
+      lr: 0.02,
+      listener: null,
+      cache: "depth-test",
+      log: (m: string) => logs.push(m),
+      contestants: [1, 2].map((n) => ({ name: `${n} layers`, build: deepLM(n), settings: { n } })),
+    };
+    const first = await compareModels(config);
+    assert.deepEqual(
+      first.runs.map((r) => r.fromCache),
+      [false, false],
+    );
+    const weights = first.runs.map((r) => Array.from(r.model.trainableVariables()[0].dataSync()));
+    const before = tf.memory().numTensors;
+    first.dispose();
+    const second = await compareModels(config);
+    assert.deepEqual(
+      second.runs.map((r) => r.fromCache),
+      [true, true],
+    );
+    assert.equal(second.table.text, first.table.text, "the same numbers, the same table");
+    second.runs.forEach((r, i) =>
+      assert.deepEqual(Array.from(r.model.trainableVariables()[0].dataSync()), weights[i], "the trained weights are loaded"),
+    );
+    assert.ok(second.runs[1].params > second.runs[0].params);
+    assert.ok(logs.some((m) => /Loaded the trained model from the cache/.test(m)));
+    second.dispose();
+    assert.ok(tf.memory().numTensors <= before);
+    await assert.rejects(
+      compareModels({ ...config, contestants: [config.contestants[0], config.contestants[0]] }),
+      /two contestants are called "1 layers"/,
+    );
+  } finally {
+    if (saved === undefined) delete process.env.RNNLAB_CHECKPOINTS;
+    else process.env.RNNLAB_CHECKPOINTS = saved;
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a time budget ends each contestant's training early and says so", async () => {
+  const cmp = await compareModels({
+    data: data(),
+    maxEpochs: 1000,
+    lr: 0.02,
+    maxSeconds: 0.3,
+    listener: null,
+    contestants: [{ name: "2 layers", build: deepLM(2) }],
+  });
+  const run = cmp.runs[0];
+  assert.equal(run.summary.outOfTime, true);
+  assert.ok(run.summary.history.length < 1000);
+  assert.ok(run.summary.seconds < 5, `stopped after ${run.summary.seconds} s`);
+  cmp.dispose();
+});
