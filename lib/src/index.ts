@@ -66,7 +66,7 @@ export { gateHeatmap, gateColoredText } from "./plot";
 export { runBakeoff, buildCellLM } from "./lab";
 
 // 05 · deep RNNs: stacks, the four ways to add depth, depth studies
-export { Stacked, buildStack, MLPScratch, DeepInput, DeepTransitionScratch, layerGradientNorms } from "./rnn";
+export { Stacked, buildStack, MLPScratch, DeepInput, DeepTransitionScratch, LayersModelLM, layerGradientNorms } from "./rnn";
 export { compareModels } from "./lab";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache

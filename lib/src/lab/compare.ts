@@ -16,21 +16,23 @@
  * @see notebooks/05-deep-rnn.ipynb
  */
 import { dataFingerprint, trainOrLoad } from "../checkpoint/cache";
-import type { TokenBatchSource } from "../data/batch";
-import type { LanguageModel } from "../rnn/rnn-lm";
+import type { TokenBatch, TokenBatchSource } from "../data/batch";
 import type { HtmlView, PlotFigure } from "../plot/figure";
 import { lineChart } from "../plot/line-chart";
 import { table } from "../plot/table";
 import { TrainingBoard } from "../plot/board";
 import type { ProgressListener, TrainingPlan, TrainingProgress } from "../train/progress";
-import { EpochRecord, OptimizerName, Trainer } from "../train/trainer";
+import { EpochRecord, OptimizerName, Trainable, Trainer } from "../train/trainer";
 import { quickFactor, scaled } from "../quick";
+
+/** A language model the comparison can train and free: any of the course's, or a Keras-style `LayersModelLM`. */
+export type ComparableModel = Trainable<TokenBatch> & { dispose(): void };
 
 /** One model to compare: a name (the legend) and how to build it fresh. */
 export interface Contestant {
   readonly name: string;
   /** Builds the model; called once, when the contestant's turn comes. */
-  readonly build: () => LanguageModel;
+  readonly build: () => ComparableModel;
   /** Anything that determines the model and must be part of the cache key (sizes, seed, …). */
   readonly settings?: unknown;
 }
@@ -80,7 +82,7 @@ export interface ComparisonSummary {
 export interface ComparisonRun {
   readonly name: string;
   /** The trained model (owned by the {@link Comparison}). */
-  readonly model: LanguageModel;
+  readonly model: ComparableModel;
   /** Scalar parameters, encoder and output layer included. */
   readonly params: number;
   /** Lowest validation perplexity after any epoch. */
@@ -103,7 +105,7 @@ export interface Comparison {
 }
 
 /** Counts the scalar parameters of a model. */
-export function countParameters(model: LanguageModel): number {
+export function countParameters(model: Pick<ComparableModel, "trainableVariables">): number {
   return model.trainableVariables().reduce((n, v) => n + v.size, 0);
 }
 

@@ -17,3 +17,4 @@ export * from "./grad-flow";
 export * from "./stacked";
 export * from "./mlp";
 export * from "./deep";
+export * from "./layers-model-lm";
