@@ -5,4 +5,5 @@ export type { ExerciseOptions, ExerciseSet, Feedback, Verdict } from "./exercise
 export type { RNNStepFunction } from "./rnn";
 export type { GRUNewStateFunction } from "./gru";
 export type { LSTMBiases, LSTMHiddenFunction } from "./lstm";
+export type { ProbeAccuracies, StackedForwardFunction } from "./deep-rnn";
 export type { EasierNames } from "./dinosaur-names";
