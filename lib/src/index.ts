@@ -67,7 +67,7 @@ export { runBakeoff, buildCellLM } from "./lab";
 
 // 05 · deep RNNs: stacks, the four ways to add depth, depth studies
 export { Stacked, buildStack, MLPScratch, DeepInput, DeepTransitionScratch, LayersModelLM, layerGradientNorms } from "./rnn";
-export { compareModels } from "./lab";
+export { compareModels, layerStates, probeLayers, probeChart, trainProbe, nextIsSpace, positionInWord } from "./lab";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

@@ -1,3 +1,5 @@
 // Barrel of lib/src/lab: the course's experiments that train several models and plot them.
 export * from "./bakeoff";
 export * from "./compare";
+export * from "./linear-probe";
+export * from "./probe";
