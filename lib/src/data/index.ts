@@ -19,3 +19,4 @@ export * from "./shape-diagrams";
 export * from "./corpus-stats";
 export * from "./batch-utils";
 export * from "./metrics";
+export * from "./expressions";

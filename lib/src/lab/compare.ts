@@ -21,7 +21,8 @@ import type { HtmlView, PlotFigure } from "../plot/figure";
 import { lineChart } from "../plot/line-chart";
 import { table } from "../plot/table";
 import { TrainingBoard } from "../plot/board";
-import type { ProgressListener, TrainingPlan, TrainingProgress } from "../train/progress";
+import { PrefixedListener } from "../train/progress";
+import type { ProgressListener, TrainingPlan } from "../train/progress";
 import { EpochRecord, OptimizerName, Trainable, Trainer } from "../train/trainer";
 import { quickFactor, scaled } from "../quick";
 
@@ -107,20 +108,6 @@ export interface Comparison {
 /** Counts the scalar parameters of a model. */
 export function countParameters(model: Pick<ComparableModel, "trainableVariables">): number {
   return model.trainableVariables().reduce((n, v) => n + v.size, 0);
-}
-
-/** Forwards each contestant's progress to one listener, with prefixed metric names and steps counted across contestants. */
-class PrefixedListener implements ProgressListener {
-  prefix = "";
-  stepOffset = 0;
-  last: TrainingProgress | undefined;
-  constructor(private readonly target: ProgressListener) {}
-  onProgress(p: TrainingProgress): void {
-    const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(p.metrics)) metrics[`${this.prefix} ${k}`] = v;
-    this.last = { ...p, step: p.step + this.stepOffset, metrics };
-    this.target.onProgress(this.last);
-  }
 }
 
 /** The validation curves, one line per contestant, epoch 0 being the untrained model. */

@@ -3,3 +3,4 @@ export * from "./bakeoff";
 export * from "./compare";
 export * from "./linear-probe";
 export * from "./probe";
+export * from "./trees";

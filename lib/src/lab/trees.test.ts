@@ -6,7 +6,8 @@ import { EXPRESSION_TEXT_TOKENS, expressionIds, randomExpressions, textBatch } f
 import { buildBlock, copyWeights } from "../rnn/blocks";
 import type { RecurrentBlock } from "../rnn/recurrent";
 import type { TrainingPlan, TrainingProgress } from "../train/progress";
-import { ChainClassifier, matchedWidth, runTreeVsChain, treeVsChainData } from "./trees";
+import { ChainClassifier } from "../rnn/chain-classifier";
+import { matchedWidth, runTreeVsChain, treeVsChainData } from "./trees";
 
 useBackendWithFullBudgets();
 

@@ -18,3 +18,5 @@ export * from "./stacked";
 export * from "./mlp";
 export * from "./deep";
 export * from "./layers-model-lm";
+export * from "./recursive";
+export * from "./chain-classifier";

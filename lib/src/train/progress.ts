@@ -44,3 +44,26 @@ export interface ProgressListener {
   /** Called once at the end (also after an early stop), with the last report; listeners draw their final state. */
   onEnd?(last: TrainingProgress | undefined, reason?: string): void;
 }
+
+/**
+ * Forwards the progress of several runs, one after another, to one listener: metric names get the run's
+ * prefix (`"GRU val ppl"`) and steps are counted across runs. Set `prefix` before each run and add its steps
+ * to `stepOffset` after it.
+ */
+export class PrefixedListener implements ProgressListener {
+  /** Put before every metric name of the current run. */
+  prefix = "";
+  /** Steps of the runs before the current one. */
+  stepOffset = 0;
+  /** The last report forwarded. */
+  last: TrainingProgress | undefined;
+
+  constructor(private readonly target: ProgressListener) {}
+
+  onProgress(p: TrainingProgress): void {
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(p.metrics)) metrics[`${this.prefix} ${k}`] = v;
+    this.last = { ...p, step: p.step + this.stepOffset, metrics };
+    this.target.onProgress(this.last);
+  }
+}
