@@ -324,7 +324,12 @@ export async function runTreeVsChain(config: TreeVsChainConfig = {}): Promise<Tr
   const names = { tree: "recursive (tree)", chain: `${cellLabel(s.chainCell)} (text)` };
   const target =
     config.listener === undefined
-      ? new TrainingBoard({ title: "Trees vs chains", metrics: ["recursive val acc", "chain val acc"], yTitle: "validation accuracy" })
+      ? new TrainingBoard({
+          title: "Trees vs chains",
+          metrics: ["recursive val acc", "chain val acc"],
+          yTitle: "validation accuracy",
+          perplexity: false,
+        })
       : config.listener;
   const prefixed = target === null ? null : new PrefixedListener(target);
   const maxEpochs = scaled(s.maxEpochs);
