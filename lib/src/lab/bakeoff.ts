@@ -42,7 +42,7 @@ export function buildCellLM(cell: CellKind, config: CellLMConfig): LanguageModel
 }
 
 /** Options of {@link runBakeoff}: a {@link compareModels} of one language model per cell. */
-export interface BakeoffConfig extends Omit<CompareConfig, "contestants" | "title"> {
+export interface BakeoffConfig extends Omit<CompareConfig<LanguageModel>, "contestants" | "title"> {
   /** Width of every model's hidden state. */
   readonly numHiddens: number;
   /** Which cells compete, in order. Default every kind: `["rnn", "gru", "lstm"]`. */
@@ -54,13 +54,13 @@ export interface BakeoffConfig extends Omit<CompareConfig, "contestants" | "titl
 }
 
 /** One contestant of the bake-off: a {@link ComparisonRun} and its cell. */
-export interface BakeoffRun extends ComparisonRun {
+export interface BakeoffRun extends ComparisonRun<LanguageModel> {
   /** Which cell. */
   readonly cell: CellKind;
 }
 
 /** What {@link runBakeoff} returns. Dispose it (or `keep` it) to free the models. */
-export interface BakeoffResult extends Comparison {
+export interface BakeoffResult extends Comparison<LanguageModel> {
   readonly runs: readonly BakeoffRun[];
 }
 
@@ -77,7 +77,7 @@ export async function runBakeoff(config: BakeoffConfig): Promise<BakeoffResult> 
   }
   const { numHiddens, scratch = true, seed = BAKEOFF_DEFAULT_SEED } = config;
   const names = cells.map((cell) => (scratch ? `${cellLabel(cell)}Scratch` : `${cellLabel(cell)} (tf.layers)`));
-  const result = await compareModels({
+  const result = await compareModels<LanguageModel>({
     ...config,
     title: `Bake-off: ${cells.map(cellLabel).join(" vs ")}`,
     listener:

@@ -26,24 +26,27 @@ import type { ProgressListener, TrainingPlan } from "../train/progress";
 import { EpochRecord, OptimizerName, Trainable, Trainer } from "../train/trainer";
 import { quickFactor, scaled } from "../quick";
 
+/** `T` as a type that does not take part in inference (TypeScript 5.0 has no built-in `NoInfer`). */
+type NoInfer<T> = [T][T extends unknown ? 0 : never];
+
 /** A language model the comparison can train and free: any of the course's, or a Keras-style `LayersModelLM`. */
 export type ComparableModel = Trainable<TokenBatch> & { dispose(): void };
 
 /** One model to compare: a name (the legend) and how to build it fresh. */
-export interface Contestant {
+export interface Contestant<M extends ComparableModel = ComparableModel> {
   readonly name: string;
   /** Builds the model; called once, when the contestant's turn comes. */
-  readonly build: () => ComparableModel;
+  readonly build: () => M;
   /** Anything that determines the model and must be part of the cache key (sizes, seed, …). */
   readonly settings?: unknown;
 }
 
 /** Options of {@link compareModels}. */
-export interface CompareConfig {
+export interface CompareConfig<M extends ComparableModel = ComparableModel> {
   /** Training and validation batches; every contestant sees the same ones, in the same order. */
   readonly data: TokenBatchSource;
   /** The models, in the order they train and appear. */
-  readonly contestants: readonly Contestant[];
+  readonly contestants: readonly Contestant<M>[];
   /** Epochs at full settings (scaled down under `RNNLAB_QUICK`). */
   readonly maxEpochs: number;
   /** Optimiser steps per epoch at full settings (all batches when absent). */
@@ -80,10 +83,10 @@ export interface ComparisonSummary {
 }
 
 /** One contestant's outcome. */
-export interface ComparisonRun {
+export interface ComparisonRun<M extends ComparableModel = ComparableModel> {
   readonly name: string;
   /** The trained model (owned by the {@link Comparison}). */
-  readonly model: ComparableModel;
+  readonly model: M;
   /** Scalar parameters, encoder and output layer included. */
   readonly params: number;
   /** Lowest validation perplexity after any epoch. */
@@ -95,8 +98,8 @@ export interface ComparisonRun {
 }
 
 /** What {@link compareModels} returns. Dispose it (or `keep` it) to free the models. */
-export interface Comparison {
-  readonly runs: readonly ComparisonRun[];
+export interface Comparison<M extends ComparableModel = ComparableModel> {
+  readonly runs: readonly ComparisonRun<M>[];
   /** Validation perplexity against epoch, one line per contestant (epoch 0: untrained). */
   readonly figure: PlotFigure;
   /** Parameters, steps, seconds, chars/s and best validation perplexity per contestant. */
@@ -142,7 +145,7 @@ export function comparisonTable(runs: readonly ComparisonRun[], title = "Compari
   );
 }
 
-function checkConfig(config: CompareConfig): void {
+function checkConfig<M extends ComparableModel>(config: CompareConfig<M>): void {
   if (config.contestants.length === 0) throw new Error("compareModels: no contestants; give at least one { name, build }.");
   const names = config.contestants.map((c) => c.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
@@ -150,7 +153,7 @@ function checkConfig(config: CompareConfig): void {
 }
 
 /** The steps the whole comparison will do (the Trainer's count), for the board's ETA. */
-function comparisonPlan(config: CompareConfig): TrainingPlan {
+function comparisonPlan<M extends ComparableModel>(config: CompareConfig<M>): TrainingPlan {
   const maxEpochs = scaled(config.maxEpochs);
   const cap = config.stepsPerEpoch === undefined ? Infinity : scaled(config.stepsPerEpoch);
   let perEpoch = 0;
@@ -164,7 +167,9 @@ function comparisonPlan(config: CompareConfig): TrainingPlan {
  * @throws Error when the configuration is invalid; a contestant whose loss becomes NaN ends early, and its
  *   summary says so through its shorter history.
  */
-export async function compareModels(config: CompareConfig): Promise<Comparison> {
+export async function compareModels<M extends ComparableModel = ComparableModel>(
+  config: CompareConfig<NoInfer<M>>,
+): Promise<Comparison<M>> {
   checkConfig(config);
   const title = config.title ?? "Comparison";
   const target =
@@ -190,7 +195,7 @@ export async function compareModels(config: CompareConfig): Promise<Comparison> 
   const ids = (batches: Iterable<{ readonly X: Int32Array }>): number[] => [...batches].flatMap((b) => Array.from(b.X));
   const fingerprint =
     config.cache === undefined ? "" : dataFingerprint([...ids(config.data.trainBatches(1)), ...ids(config.data.valBatches())]);
-  const runs: ComparisonRun[] = [];
+  const runs: ComparisonRun<M>[] = [];
   target?.onStart?.(comparisonPlan(config));
   try {
     for (const contestant of config.contestants) {
