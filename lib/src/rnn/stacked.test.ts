@@ -182,3 +182,28 @@ test("layerGradientNorms: one layer equals stateGradientNorms; the top layer's e
   one.dispose();
   two.dispose();
 });
+
+test("Keras's way (tf.sequential of GRU layers with returnSequences) computes what Stacked computes, on copied weights", () => {
+  for (const numLayers of [2, 3]) {
+    const scratch = buildStack("gru", "scratch", { numInputs: 5, numHiddens: 6, numLayers, sigma: 0.4, seed: 7 });
+    const keras = tf.sequential({
+      layers: Array.from({ length: numLayers }, (_, l) =>
+        tf.layers.gru({ units: 6, returnSequences: true, recurrentActivation: "sigmoid", ...(l === 0 ? { inputShape: [null, 5] } : {}) }),
+      ),
+    });
+    keras.layers.forEach((layer, l) => {
+      const w = (scratch.layers[l] as GRUScratch).getWeights();
+      layer.setWeights(w);
+      tf.dispose(w);
+    });
+    const diff = tf.tidy(() => {
+      const inputs = X(); // time-major [6, 3, 5]
+      const [Y] = scratch.forward(inputs);
+      const Yk = keras.apply(tf.transpose(inputs, [1, 0, 2])) as tf.Tensor3D; // batch-major, as Keras reads it
+      return maxAbsDiff(Y, tf.transpose(Yk, [1, 0, 2]));
+    });
+    assert.ok(diff < 1e-5, `${numLayers} layers: ${diff}`);
+    scratch.dispose();
+    keras.dispose();
+  }
+});
