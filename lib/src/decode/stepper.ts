@@ -54,6 +54,12 @@ class LanguageModelStepper implements Stepper<Prefixes> {
   private rows = 0;
 
   constructor(private readonly model: LanguageModel) {
+    if (!model.block.causal && !model.unsafeNonCausal) {
+      throw new Error(
+        "languageModelStepper: the model's block is not causal (a bidirectional block reads the future), so it cannot generate: " +
+          "when it predicts token t + 1 it expects to see tokens after t, which do not exist yet.",
+      );
+    }
     this.vocabSize = model.vocabSize;
   }
 

@@ -82,46 +82,66 @@ export class FusedRecurrentBlock implements WeightedBlock {
   }
 
   /**
-   * Runs the whole sequence as one op. `reverse` runs right to left. Valid lengths shorter than the
-   * sequence are not supported by the fused kernels: use a scratch or concise block for such batches.
+   * Runs the whole sequence as one op; `reverse` runs right to left. With valid lengths shorter than the
+   * sequence, each row is reversed within its own length (a gather) so its padding always comes last, where
+   * the kernels may read it without changing any real step; padded outputs are zeroed and the final `H` is
+   * read at each row's last real step. The final memory cell `C` of a padded LSTM row is not kept by the
+   * kernels, so a padded fused LSTM is refused (use a GRU, the scratch or the concise LSTM).
    */
   forward(inputs: tf.Tensor3D, state?: RecurrentState, opts: ForwardOptions = {}): [tf.Tensor3D, RecurrentState] {
     checkBlockInputs("FusedRecurrentBlock", this, inputs, state, opts.validLens);
     const [numSteps, batchSize] = inputs.shape;
-    if (opts.validLens !== undefined && validLensArray(opts.validLens, batchSize, numSteps).some((len) => len !== numSteps)) {
+    const lens = opts.validLens === undefined ? null : validLensArray(opts.validLens, batchSize, numSteps);
+    const ragged = lens !== null && lens.some((len) => len !== numSteps);
+    if (ragged && this.kind === "lstm") {
       throw new Error(
-        "FusedRecurrentBlock.forward: the fused kernels run every step of every sequence, so they cannot honour valid lengths " +
-          "shorter than the sequence. Use the scratch or concise block of the same kind (copyWeights moves the weights), " +
-          "or batch sequences of equal length.",
+        "FusedRecurrentBlock.forward: the fused LSTM cannot return the final memory cell C of a padded sequence (the kernels do not keep it). " +
+          "Use a fused GRU, or the scratch or concise LSTM (copyWeights moves the weights), or batch sequences of equal length.",
       );
     }
     return tf.tidy(() => {
       const [h0, c0] = state ?? this.initState(batchSize);
-      const x = opts.reverse ? tf.reverse(inputs, 0) : inputs;
-      let y: tf.Tensor3D;
-      let final: RecurrentState;
-      if (tf.getBackend() === "tensorflow") {
-        const [ry, h, c] = fusedReference(
-          this.kind,
-          x,
-          h0,
-          c0 ?? null,
-          this.W as tf.Tensor2D,
-          this.U as tf.Tensor2D,
-          this.b as tf.Tensor1D,
+      // Time order of the steps the kernels read, per row: rows reversed within their lengths when asked.
+      const order = ragged ? rowOrder(lens as Int32Array, numSteps, opts.reverse === true) : null; // [numSteps · batchSize] or null
+      const x = order ? permuteSteps(inputs, order) : opts.reverse ? tf.reverse(inputs, 0) : inputs;
+      let [y, final] = this.run(x, h0, c0);
+      if (order) {
+        const lensT = lens as Int32Array;
+        y = permuteSteps(y, order); // back to the original positions (the permutation is its own inverse)
+        const mask = tf.tensor3d(
+          Float32Array.from({ length: numSteps * batchSize }, (_, i) => (Math.floor(i / batchSize) < lensT[i % batchSize] ? 1 : 0)),
+          [numSteps, batchSize, 1],
         );
-        [y, final] = [ry as tf.Tensor3D, c ? [h as tf.Tensor2D, c as tf.Tensor2D] : [h as tf.Tensor2D]];
-      } else {
-        const r = fusedRecurrent(
-          this.kind,
-          { x },
-          { h0, c0, W: this.W as tf.Tensor2D, U: this.U as tf.Tensor2D, b: this.b as tf.Tensor1D },
-          { kernels: this.kernels },
+        y = tf.mul(y, mask) as tf.Tensor3D; // padding outputs zeros
+        // The final H: the output after the row's last real step (position len − 1, or 0 when reversed); h0 for an empty row.
+        const at = Int32Array.from(lensT, (len, b) => (opts.reverse ? 0 : Math.max(len - 1, 0)) * batchSize + b);
+        const flat = tf.reshape(y, [numSteps * batchSize, this.numHiddens]);
+        const picked = tf.gather(flat, tf.tensor1d(at, "int32")) as tf.Tensor2D; // [batchSize, numHiddens]
+        const empty = tf.tensor2d(
+          Float32Array.from(lensT, (len) => (len === 0 ? 1 : 0)),
+          [batchSize, 1],
         );
-        [y, final] = [r.y, r.c ? [r.h, r.c] : [r.h]];
+        final = [tf.add(tf.mul(picked, tf.sub(1, empty)), tf.mul(h0, empty)) as tf.Tensor2D];
+      } else if (opts.reverse) {
+        y = tf.reverse(y, 0);
       }
-      return [opts.reverse ? tf.reverse(y, 0) : y, final];
+      return [y, final];
     });
+  }
+
+  /** The kernels over the whole of `x` (time-major), from `h0` (and `c0`). */
+  private run(x: tf.Tensor3D, h0: tf.Tensor2D, c0: tf.Tensor2D | undefined): [tf.Tensor3D, RecurrentState] {
+    if (tf.getBackend() === "tensorflow") {
+      const [ry, h, c] = fusedReference(this.kind, x, h0, c0 ?? null, this.W as tf.Tensor2D, this.U as tf.Tensor2D, this.b as tf.Tensor1D);
+      return [ry as tf.Tensor3D, c ? [h as tf.Tensor2D, c as tf.Tensor2D] : [h as tf.Tensor2D]];
+    }
+    const r = fusedRecurrent(
+      this.kind,
+      { x },
+      { h0, c0, W: this.W as tf.Tensor2D, U: this.U as tf.Tensor2D, b: this.b as tf.Tensor1D },
+      { kernels: this.kernels },
+    );
+    return [r.y, r.c ? [r.h, r.c] : [r.h]];
   }
 
   trainableVariables(): tf.Variable[] {
@@ -152,4 +172,28 @@ export class FusedRecurrentBlock implements WeightedBlock {
   dispose(): void {
     tf.dispose([this.W, this.U, this.b]);
   }
+}
+
+/**
+ * For each (step, row) of the reordered sequence, the flat index `[step · batchSize + row]` of the original step
+ * it holds: forward, real steps stay in place; reversed, row `b` reads its steps `len_b − 1 … 0` first. Padding
+ * stays after the real steps either way.
+ */
+function rowOrder(lens: Int32Array, numSteps: number, reverse: boolean): Int32Array {
+  const batchSize = lens.length;
+  return Int32Array.from({ length: numSteps * batchSize }, (_, i) => {
+    const [t, b] = [Math.floor(i / batchSize), i % batchSize];
+    const source = reverse && t < lens[b] ? lens[b] - 1 - t : t;
+    return source * batchSize + b;
+  });
+}
+
+/** `X` `[numSteps, batchSize, d]` with its steps gathered in `order` (see {@link rowOrder}). */
+function permuteSteps(X: tf.Tensor3D, order: Int32Array): tf.Tensor3D {
+  const [numSteps, batchSize, d] = X.shape;
+  return tf.reshape(tf.gather(tf.reshape(X, [numSteps * batchSize, d]), tf.tensor1d(order, "int32")), [
+    numSteps,
+    batchSize,
+    d,
+  ]) as tf.Tensor3D;
 }

@@ -20,3 +20,4 @@ export * from "./deep";
 export * from "./layers-model-lm";
 export * from "./recursive";
 export * from "./chain-classifier";
+export * from "./bidirectional";

@@ -127,6 +127,17 @@ export interface RecurrentBlock {
   dispose(): void;
   /** The cell this block runs, for gate traces (absent for blocks that are not one cell). */
   lendCell?(): LentCell;
+  /**
+   * The block's summary of a whole sequence, read from its final state: what a many-to-one head reads,
+   * `[batchSize, numHiddens]`. Absent means `state[0]` (the `H` of a single cell). A stack gives its top
+   * layer's `H`; a bidirectional block merges both directions'.
+   */
+  finalHidden?(state: RecurrentState): tf.Tensor2D;
+}
+
+/** `block.finalHidden(state)`, or `state[0]` for a block without one (see {@link RecurrentBlock.finalHidden}). */
+export function finalHiddenOf(block: RecurrentBlock, state: RecurrentState): tf.Tensor2D {
+  return block.finalHidden ? block.finalHidden(state) : state[0];
 }
 
 /**

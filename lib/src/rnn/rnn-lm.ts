@@ -55,6 +55,8 @@ export interface LanguageModel {
   readonly itemName: string;
   /** Metrics the Trainer reports for it by default: perplexity. */
   readonly metrics: readonly Metric<TokenBatch, LanguageModel>[];
+  /** True only for a model built around a non-causal block on purpose (notebook 06's demonstration of why it fails). */
+  readonly unsafeNonCausal: boolean;
   /** Every trainable variable, encoder first, then the block, then the output layer. */
   trainableVariables(): tf.Variable[];
   /** Frees every tensor the model owns, its block included. */
@@ -62,9 +64,9 @@ export interface LanguageModel {
 }
 
 /** Checks the sizes of a model around `block` and refuses a block that reads the future. */
-function checkLM(name: string, block: RecurrentBlock, encoder: TokenEncoder): void {
+function checkLM(name: string, block: RecurrentBlock, encoder: TokenEncoder, unsafeNonCausal: boolean): void {
   if (encoder.vocabSize < 2) throw new Error(`${name}: vocabSize must be an integer ≥ 2, got ${encoder.vocabSize}.`);
-  if (!block.causal) {
+  if (!block.causal && !unsafeNonCausal) {
     throw new Error(
       `${name}: the block is not causal (its output at step t reads inputs after t, as a bidirectional block does). ` +
         `A language model predicts token t + 1 from tokens up to t, so such a block would see the answer. Use a one-directional block.`,
@@ -88,9 +90,11 @@ abstract class RecurrentLM implements LanguageModel {
   readonly block: RecurrentBlock;
   readonly itemName = "tokens";
   readonly metrics: readonly Metric<TokenBatch, LanguageModel>[] = [perplexityMetric];
+  readonly unsafeNonCausal: boolean;
 
-  protected constructor(name: string, encoder: TokenEncoder, block: RecurrentBlock) {
-    checkLM(name, block, encoder);
+  protected constructor(name: string, encoder: TokenEncoder, block: RecurrentBlock, unsafeNonCausal = false) {
+    checkLM(name, block, encoder, unsafeNonCausal);
+    this.unsafeNonCausal = unsafeNonCausal;
     this.vocabSize = encoder.vocabSize;
     this.encoder = encoder;
     this.block = block;
@@ -179,6 +183,11 @@ export interface RNNLMScratchConfig {
    * (an {@link MLPScratch}). Default none: `O_t = H_t W_hq + b_q`.
    */
   readonly outputHiddens?: readonly number[];
+  /**
+   * Build it around a non-causal (bidirectional) block anyway. Such a "language model" sees the token it
+   * must predict; this exists only to show that it fails. Default false: the constructor refuses.
+   */
+  readonly unsafeNonCausal?: boolean;
 }
 
 /**
@@ -195,9 +204,9 @@ export class RNNLMScratch extends RecurrentLM {
   readonly outputMLP?: MLPScratch;
 
   constructor(config: RNNLMScratchConfig) {
-    const { block, vocabSize, embedSize, sigma = 0.01, seed = DEFAULT_INIT_SEED, outputHiddens = [] } = config;
+    const { block, vocabSize, embedSize, sigma = 0.01, seed = DEFAULT_INIT_SEED, outputHiddens = [], unsafeNonCausal = false } = config;
     const encoder = embedSize === undefined ? new OneHot(vocabSize) : new EmbeddingScratch({ vocabSize, embedSize, seed });
-    super("RNNLMScratch", encoder, block);
+    super("RNNLMScratch", encoder, block, unsafeNonCausal);
     if (outputHiddens.length > 0) this.outputMLP = new MLPScratch({ sizes: [block.numHiddens, ...outputHiddens], seed, name: "outputMLP" });
     const width = this.outputMLP?.numOutputs ?? block.numHiddens;
     this.W_hq = initVariable([width, vocabSize], { normal: sigma }, seed, "W_hq");

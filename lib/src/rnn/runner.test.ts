@@ -38,7 +38,7 @@ function compare(block: RecurrentBlock, reverse: boolean): { real: number; paddi
 }
 
 for (const kind of CELL_KINDS) {
-  for (const style of ["scratch", "concise"] as const) {
+  for (const style of kind === "lstm" ? (["scratch", "concise"] as const) : (["scratch", "concise", "fused"] as const)) {
     test(`${kind} ${style}: a padded batch with valid lengths equals each sequence run alone, forward and reverse; padding outputs zeros`, () => {
       const block = buildBlock(kind, style, { numInputs: I, numHiddens: H, sigma: 0.5, seed: 3 });
       const before = tf.memory().numTensors;
@@ -93,7 +93,7 @@ test("gradients flow through masked steps exactly as through the unpadded sequen
   cell.dispose();
 });
 
-test("bad valid lengths and states are explained; the fused block refuses valid lengths it cannot honour", () => {
+test("bad valid lengths and states are explained; the fused LSTM refuses padded rows (it cannot keep their C)", () => {
   const block = buildBlock("lstm", "scratch", { numInputs: I, numHiddens: H });
   const fused = buildBlock("lstm", "fused", { numInputs: I, numHiddens: H });
   tf.tidy(() => {
@@ -104,7 +104,10 @@ test("bad valid lengths and states are explained; the fused block refuses valid 
       /valid length 9 of sequence 2 must be an integer between 0 and numSteps = 5/,
     );
     assert.throws(() => block.forward(X, [tf.zeros([B, H]) as tf.Tensor2D]), /2 tensor\(s\) of shape \[batchSize, numHiddens\] = \[4, 6\]/);
-    assert.throws(() => fused.forward(X, undefined, { validLens: LENS }), /cannot honour valid lengths shorter than the sequence/);
+    assert.throws(
+      () => fused.forward(X, undefined, { validLens: LENS }),
+      /fused LSTM cannot return the final memory cell C of a padded sequence/,
+    );
     fused.forward(X, undefined, { validLens: [T, T, T, T] }); // full lengths are fine
   });
   block.dispose();

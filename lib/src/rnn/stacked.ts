@@ -21,6 +21,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../data/rng";
 import { DEFAULT_INIT_SEED } from "./init";
+import { finalHiddenOf } from "./recurrent";
 import type { ForwardOptions, RecurrentBlock, RecurrentState } from "./recurrent";
 import { checkBlockInputs } from "./runner";
 
@@ -152,6 +153,12 @@ export class Stacked implements LayeredBlock {
       const [outputs, finalState] = this.forwardLayers(inputs, state, opts);
       return [outputs[outputs.length - 1], finalState];
     });
+  }
+
+  /** The top layer's summary of the sequence (its `H`, or its own `finalHidden`). */
+  finalHidden(state: RecurrentState): tf.Tensor2D {
+    const top = this.layers.length - 1;
+    return finalHiddenOf(this.layers[top], this.layerState(state, top));
   }
 
   /** Every layer's variables, bottom first. */
