@@ -47,7 +47,7 @@ export { ngramCounts, topNgrams, ngramGrowth, ngramPerplexity, sequenceShapesSvg
 export { perplexity, perplexityOfProbs, crossEntropyOfProbs, sequenceCrossEntropy } from "./data";
 export { textBatchSource, lmBatchCount, lmWindows, windowGrid, lineBatchSource, lineSpecialIds, paddedBatch } from "./data";
 export { batchTensors, disposeBatchTensors, idsTensor, tokensIn, firstBatch, countBatches } from "./data";
-export { perplexityMetric, tokenAccuracy, exactMatch } from "./data";
+export { perplexityMetric, tokenAccuracy, exactMatch, binaryF1 } from "./data";
 
 // 02 · the vanilla RNN: cells, the one runner, token encoders, language models, training, decoding, BPTT by hand
 export { CELL_KINDS, cellLabel, parseCellKind } from "./cells";
@@ -70,7 +70,7 @@ export { Stacked, buildStack, MLPScratch, DeepInput, DeepTransitionScratch, Laye
 export { compareModels, layerStates, probeLayers, probeChart, trainProbe, nextIsSpace, positionInWord } from "./lab";
 export { parseExpression, expressionText, evaluateExpression, randomExpressions, expressionSplit, operatorTables } from "./data";
 export { treeBatchSource, expressionTextSource, treeBatch, textBatch, EXPRESSION_TREE_TOKENS, EXPRESSION_TEXT_TOKENS } from "./data";
-export { RecursiveScratch, treeLevels, ChainClassifier } from "./rnn";
+export { RecursiveScratch, treeLevels, SequenceClassifier, SequenceTagger } from "./rnn";
 export { runTreeVsChain, treeVsChainData } from "./lab";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache

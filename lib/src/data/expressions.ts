@@ -20,7 +20,7 @@
  * ```
  * @see notebooks/05-deep-rnn.ipynb
  */
-import type { BatchSource } from "./batch";
+import type { BatchSource, LabeledTextBatch } from "./batch";
 import { epochRng } from "./lm-batches";
 import { DEFAULT_SEED, Rng } from "./rng";
 
@@ -331,22 +331,6 @@ export interface TreeBatch {
   /** The trees, `batchSize` of them. */
   readonly trees: readonly BinaryTree[];
   /** The label of each tree (its value mod 10), `[batchSize]`. */
-  readonly labels: Int32Array;
-}
-
-/**
- * A batch of token sequences, padded, with one label per sequence. `X` is row-major
- * `[batchSize, numSteps]`; positions at or beyond a row's valid length hold the pad id 0.
- */
-export interface LabeledTextBatch {
-  readonly batchSize: number;
-  /** The padded length: the longest sequence of the batch. */
-  readonly numSteps: number;
-  /** Token ids, row-major `[batchSize, numSteps]`. */
-  readonly X: Int32Array;
-  /** Real tokens of each row, `[batchSize]`. */
-  readonly validLens: Int32Array;
-  /** The label of each row, `[batchSize]`. */
   readonly labels: Int32Array;
 }
 

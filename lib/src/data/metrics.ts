@@ -4,8 +4,9 @@
  * - a {@link LossMetric} is a function of the mean loss, cheap enough for every training report:
  *   {@link perplexityMetric} (`exp` of the mean cross-entropy, for language models);
  * - an {@link EvalMetric} runs the model on each validation batch and sums a score:
- *   {@link tokenAccuracy} (share of real target tokens predicted right, for taggers and seq2seq) and
- *   {@link exactMatch} (share of sequences with every token right).
+ *   {@link tokenAccuracy} (share of real target tokens predicted right, for taggers and seq2seq),
+ *   {@link exactMatch} (share of sequences with every token right), and for a rare class (a tagger's
+ *   "a space goes here", a classifier's "positive") {@link binaryF1}, {@link precision} and {@link recall}.
  *
  * ```ts
  * new Trainer({ maxEpochs: 5, lr: 0.01, metrics: [tokenAccuracy(), exactMatch()] }).fit(tagger, data);
@@ -100,4 +101,65 @@ export function exactMatch<B>(): EvalMetric<B, TokenScorer<B>> {
         }),
       ),
   };
+}
+
+/** Confusion counts of one class over the real targets of a batch: true positives, false positives, false negatives. */
+interface Confusion {
+  readonly tp: number;
+  readonly fp: number;
+  readonly fn: number;
+}
+
+/** Counts, over real (masked) positions, where the arg-max prediction and the target are `positive`. */
+function confusion(s: TokenScores, positive: number): Confusion {
+  return tf.tidy(() => {
+    const mask = s.mask ? tf.cast(s.mask, "float32") : tf.onesLike(s.targets).toFloat(); // [numSteps, batchSize]
+    const p = tf.scalar(positive, "int32");
+    const predicted = tf.mul(tf.cast(tf.equal(tf.argMax(s.logits, -1), p), "float32"), mask); // 1 where predicted positive
+    const actual = tf.mul(tf.cast(tf.equal(tf.cast(s.targets, "int32"), p), "float32"), mask); // 1 where truly positive
+    const tp = tf.sum(tf.mul(predicted, actual)).dataSync()[0];
+    return { tp, fp: tf.sum(predicted).dataSync()[0] - tp, fn: tf.sum(actual).dataSync()[0] - tp };
+  });
+}
+
+/** An {@link EvalMetric} of one class's confusion counts: `Σ hits / Σ total` with `hits`, `total` read from them. */
+function confusionMetric<B>(
+  where: string,
+  name: string,
+  positive: number,
+  ratio: (c: Confusion) => [number, number],
+): EvalMetric<B, TokenScorer<B>> {
+  if (!Number.isInteger(positive) || positive < 0) throw new Error(`${where}: the positive class must be an integer id ≥ 0, got ${positive}.`);
+  return {
+    kind: "eval",
+    name,
+    measure: (model, batch) =>
+      withScores(model, batch, (s) => {
+        const classes = s.logits.shape[2];
+        if (positive >= classes) {
+          throw new Error(`${where}: the positive class ${positive} is not among the model's ${classes} classes [0, ${classes}).`);
+        }
+        return ratio(confusion(s, positive));
+      }),
+  };
+}
+
+/**
+ * F1 of class `positive` (default 1) over real target tokens: `2TP / (2TP + FP + FN)`, the harmonic mean of
+ * precision and recall, for a class too rare for accuracy to show (a model that never predicts it can have
+ * high accuracy and F1 0). Summed over batches as a ratio of sums (`hits = 2TP`), so the Trainer's
+ * `"val f1"` is the F1 of the whole validation set. NaN when it has no positives and predicts none.
+ */
+export function binaryF1<B>(positive = 1): EvalMetric<B, TokenScorer<B>> {
+  return confusionMetric("binaryF1", "f1", positive, ({ tp, fp, fn }) => [2 * tp, 2 * tp + fp + fn]);
+}
+
+/** Precision of class `positive` (default 1): `TP / (TP + FP)`, the share of its predictions that are right. Reported as `"val precision"`. */
+export function precision<B>(positive = 1): EvalMetric<B, TokenScorer<B>> {
+  return confusionMetric("precision", "precision", positive, ({ tp, fp }) => [tp, tp + fp]);
+}
+
+/** Recall of class `positive` (default 1): `TP / (TP + FN)`, the share of its real occurrences found. Reported as `"val recall"`. */
+export function recall<B>(positive = 1): EvalMetric<B, TokenScorer<B>> {
+  return confusionMetric("recall", "recall", positive, ({ tp, fn }) => [tp, tp + fn]);
 }

@@ -4,9 +4,8 @@ import * as tf from "@tensorflow/tfjs";
 import { maxAbsDiff, useBackendWithFullBudgets } from "../testing/fixtures";
 import { EXPRESSION_TEXT_TOKENS, expressionIds, randomExpressions, textBatch } from "../data/expressions";
 import { buildBlock, copyWeights } from "../rnn/blocks";
-import type { RecurrentBlock } from "../rnn/recurrent";
 import type { TrainingPlan, TrainingProgress } from "../train/progress";
-import { ChainClassifier } from "../rnn/chain-classifier";
+import { SequenceClassifier } from "../rnn/sequence-classifier";
 import { matchedWidth, runTreeVsChain, treeVsChainData } from "./trees";
 
 useBackendWithFullBudgets();
@@ -23,18 +22,18 @@ async function quick<T>(f: () => Promise<T> | T): Promise<T> {
   }
 }
 
-test("ChainClassifier reads each sequence's last real token: a padded batch gives each text the logits it gets alone, fused or scratch", () => {
+test("SequenceClassifier (a chain) reads each sequence's last real token: a padded batch gives each text the logits it gets alone, fused or scratch", () => {
   const xs = randomExpressions({ count: 6, minDepth: 1, maxDepth: 3, seed: 2 });
   const batch = textBatch(xs);
   assert.ok(new Set(batch.validLens).size > 1, "texts of different lengths, padded");
-  const scratch = new ChainClassifier({
+  const scratch = new SequenceClassifier({
     block: buildBlock("lstm", "scratch", { numInputs: 5, numHiddens: 7, sigma: 0.3, seed: 1 }),
     vocabSize: V,
     embedSize: 5,
     numClasses: 10,
     seed: 1,
   });
-  const fused = new ChainClassifier({
+  const fused = new SequenceClassifier({
     block: buildBlock("lstm", "fused", { numInputs: 5, numHiddens: 7, seed: 1 }),
     vocabSize: V,
     embedSize: 5,
@@ -52,14 +51,12 @@ test("ChainClassifier reads each sequence's last real token: a padded batch give
     );
     // The same as the runner's final state with valid lengths.
     const ids = tf.transpose(tf.tensor2d(batch.X, [batch.batchSize, batch.numSteps], "int32")) as tf.Tensor2D;
-    const [, [H]] = scratch.block.forward(scratch.embed.encode(ids), undefined, { validLens: batch.validLens });
+    const [, [H]] = scratch.block.forward(scratch.encoder.encode(ids), undefined, { validLens: batch.validLens });
     assert.ok(maxAbsDiff(logits, tf.add(tf.matMul(H, scratch.W_hq), scratch.b_q)) < 1e-5, "= final state with validLens");
   });
   assert.equal(tf.memory().numTensors, before, "no tensor leak");
   assert.deepEqual(Array.from(batch.X.subarray(0, batch.validLens[0])), expressionIds(xs[0].text));
-  const lookahead = { ...scratch.block, causal: false, numInputs: 5 } as unknown as RecurrentBlock;
-  assert.throws(() => new ChainClassifier({ block: lookahead, vocabSize: V, embedSize: 5, numClasses: 10 }), /not causal/);
-  assert.throws(() => new ChainClassifier({ block: scratch.block, vocabSize: V, embedSize: 6, numClasses: 10 }), /numInputs: 6/);
+  assert.throws(() => new SequenceClassifier({ block: scratch.block, vocabSize: V, embedSize: 6, numClasses: 10 }), /numInputs: 6/);
   const empty = { ...batch, validLens: Int32Array.from(batch.validLens, (l, b) => (b === 2 ? 0 : l)) };
   assert.throws(() => scratch.forward(empty), /sequence 2 is empty/);
   scratch.dispose();

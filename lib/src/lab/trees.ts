@@ -8,7 +8,7 @@
  * with about the same number of parameters:
  *
  * - a {@link RecursiveScratch} reads each expression as a tree, bottom-up;
- * - a {@link ChainClassifier} (an embedding, an LSTM, a linear layer on the last state) reads its
+ * - a {@link SequenceClassifier} (an embedding, an LSTM, a linear layer on the last state) reads its
  *   fully parenthesised text, e.g. `((3+4)*(2-7))`, one character at a time.
  *
  * Then both are tested on fresh expressions of every depth in `testDepths`, and the result is their
@@ -25,7 +25,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { CELL_GATES, CellKind, cellLabel, parseCellKind } from "../cells";
-import type { Expression, ExpressionSource, LabeledTextBatch, TreeBatch } from "../data/expressions";
+import type { LabeledTextBatch } from "../data/batch";
+import type { Expression, ExpressionSource, TreeBatch } from "../data/expressions";
 import {
   EXPRESSION_NUM_CLASSES,
   EXPRESSION_TEXT_TOKENS,
@@ -41,7 +42,7 @@ import { tokenAccuracy } from "../data/metrics";
 import { Rng } from "../data/rng";
 import { BlockStyle, buildBlock } from "../rnn/blocks";
 import { RecursiveScratch } from "../rnn/recursive";
-import { ChainClassifier } from "../rnn/chain-classifier";
+import { SequenceClassifier } from "../rnn/sequence-classifier";
 import type { HtmlView, PlotFigure } from "../plot/figure";
 import { lineChart } from "../plot/line-chart";
 import { table } from "../plot/table";
@@ -158,7 +159,7 @@ export interface TreeVsChainResult {
   /** Training expressions had depths `1 … trainMaxDepth`. */
   readonly trainMaxDepth: number;
   readonly tree: TreeVsChainRun<RecursiveScratch>;
-  readonly chain: TreeVsChainRun<ChainClassifier>;
+  readonly chain: TreeVsChainRun<SequenceClassifier>;
   /** Share of the most frequent value at each depth: the accuracy of always guessing it. */
   readonly majority: readonly number[];
   /** Accuracy against depth: both models and the majority guess. */
@@ -308,7 +309,7 @@ export async function runTreeVsChain(config: TreeVsChainConfig = {}): Promise<Tr
   });
   const V = EXPRESSION_TEXT_TOKENS.length;
   const chainHiddens = s.chainHiddens ?? matchedWidth(s.chainCell, countParams(treeNet), s.embedSize, V);
-  let chainNet: ChainClassifier;
+  let chainNet: SequenceClassifier;
   try {
     const block = buildBlock(s.chainCell, s.chainStyle, {
       numInputs: s.embedSize,
@@ -316,7 +317,7 @@ export async function runTreeVsChain(config: TreeVsChainConfig = {}): Promise<Tr
       seed: s.seed,
       sigma: CHAIN_SIGMA,
     });
-    chainNet = new ChainClassifier({ block, vocabSize: V, embedSize: s.embedSize, numClasses: EXPRESSION_NUM_CLASSES, seed: s.seed });
+    chainNet = new SequenceClassifier({ block, vocabSize: V, embedSize: s.embedSize, numClasses: EXPRESSION_NUM_CLASSES, seed: s.seed });
   } catch (err) {
     treeNet.dispose();
     throw err;

@@ -19,5 +19,6 @@ export * from "./mlp";
 export * from "./deep";
 export * from "./layers-model-lm";
 export * from "./recursive";
-export * from "./chain-classifier";
+export * from "./sequence-classifier";
+export * from "./sequence-tagger";
 export * from "./bidirectional";
