@@ -73,6 +73,15 @@ export { treeBatchSource, expressionTextSource, treeBatch, textBatch, EXPRESSION
 export { RecursiveScratch, treeLevels, SequenceClassifier, SequenceTagger } from "./rnn";
 export { runTreeVsChain, treeVsChainData } from "./lab";
 
+// 06 · bidirectional RNNs: two directions, the heads of two new shapes, three tasks that read both ways
+export { Bidirectional, BidirectionalLayer, buildBidirectional, MERGE_MODES } from "./rnn";
+export { removeSpaces, withSpaces, spaceRestorationSource, windowText, spaceDiff } from "./data";
+export { BLANK, BLANK_POSITIONS, blankSource, blankVocab, distinctWords } from "./data";
+export { genderedNames, labeledNameSource, NAME_GENDER_LABELS, GENDERED_NAME_COUNT } from "./data";
+export { precision, recall, labeledTextBatch, taggedBatch } from "./data";
+export { restorationView } from "./plot";
+export { inputSaliency } from "./lab";
+
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
 export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";

@@ -21,6 +21,12 @@ export interface TokenBatch {
   readonly Y: Int32Array;
   /** 1 where `Y` is a real token, 0 for padding. Absent means every position counts. */
   readonly mask?: Float32Array;
+  /**
+   * Real tokens of each row, `[batchSize]`, when they differ from the mask's row sums: a batch whose loss counts
+   * only some real tokens (one blank per word, say) still reads every token of each row. Absent: the mask's row
+   * sums, every row padded at its end.
+   */
+  readonly validLens?: Int32Array;
 }
 
 /**

@@ -20,3 +20,5 @@ export * from "./corpus-stats";
 export * from "./batch-utils";
 export * from "./metrics";
 export * from "./expressions";
+export * from "./spaces";
+export * from "./blanks";

@@ -67,8 +67,8 @@ test("runBakeoff trains every cell with the same step budget, reports to one lis
   for (const r of result.runs) {
     assert.equal(r.summary.steps, 6, `${r.name}: 2 epochs × 3 steps`);
     assert.equal(r.summary.history.length, 2);
-    assert.ok(r.bestValPerplexity <= r.summary.initialValPerplexity, `${r.name} learned something`);
-    assert.equal(r.bestValPerplexity, Math.min(...r.summary.history.map((h) => h.metrics["val ppl"])));
+    assert.ok(r.bestScore <= r.summary.initialScore, `${r.name} learned something`);
+    assert.equal(r.bestScore, Math.min(...r.summary.history.map((h) => h.metrics["val ppl"])));
     assert.ok(r.summary.itemsPerSecond > 0 && r.summary.seconds > 0);
     assert.equal(r.fromCache, false);
   }
@@ -113,8 +113,8 @@ test("the same seed gives the same bake-off; concise models can compete too", as
     ["GRU (tf.layers)", "LSTM (tf.layers)"],
   );
   assert.deepEqual(
-    a.runs.map((r) => r.bestValPerplexity),
-    b.runs.map((r) => r.bestValPerplexity),
+    a.runs.map((r) => r.bestScore),
+    b.runs.map((r) => r.bestScore),
   );
   a.dispose();
   b.dispose();

@@ -11,6 +11,7 @@
  * @see notebooks/04-lstm.ipynb
  */
 import { CELL_KINDS, CellKind, cellLabel, parseCellKind } from "../cells";
+import type { TokenBatchSource } from "../data/batch";
 import { buildBlock } from "../rnn/blocks";
 import { LanguageModel, RNNLM, RNNLMScratch } from "../rnn/rnn-lm";
 import { TrainingBoard } from "../plot/board";
@@ -42,7 +43,9 @@ export function buildCellLM(cell: CellKind, config: CellLMConfig): LanguageModel
 }
 
 /** Options of {@link runBakeoff}: a {@link compareModels} of one language model per cell. */
-export interface BakeoffConfig extends Omit<CompareConfig<LanguageModel>, "contestants" | "title"> {
+export interface BakeoffConfig extends Omit<CompareConfig<LanguageModel>, "contestants" | "title" | "data" | "score"> {
+  /** Training and validation batches; every model sees the same ones, in the same order. */
+  readonly data: TokenBatchSource;
   /** Width of every model's hidden state. */
   readonly numHiddens: number;
   /** Which cells compete, in order. Default every kind: `["rnn", "gru", "lstm"]`. */

@@ -4,3 +4,4 @@ export * from "./compare";
 export * from "./linear-probe";
 export * from "./probe";
 export * from "./trees";
+export * from "./saliency";

@@ -9,3 +9,4 @@ export * from "./show";
 export * from "./board";
 export * from "./gates";
 export * from "./sine-demo";
+export * from "./restoration";

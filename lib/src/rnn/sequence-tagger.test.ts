@@ -8,7 +8,8 @@ import { idsTensor } from "../data/batch-tensors";
 import { binaryF1, tokenAccuracy } from "../data/metrics";
 import { Rng } from "../data/rng";
 import { Trainer } from "../train/trainer";
-import { Bidirectional } from "./bidirectional";
+import { Bidirectional, buildBidirectional } from "./bidirectional";
+import { blankSource } from "../data/blanks";
 import { buildBlock } from "./blocks";
 import { GRUScratch } from "./gru";
 import type { RecurrentBlock } from "./recurrent";
@@ -201,4 +202,28 @@ test("the Trainer trains a tagger: a bidirectional one learns a look-ahead tag (
   assert.ok(f1.bidirectional >= 0.9, `bidirectional F1 ${f1.bidirectional}`);
   assert.ok(f1.causal < 0.6, `causal F1 ${f1.causal}: it cannot see the next token`);
   assert.ok(acc.causal > 0.6, `yet its accuracy (${acc.causal}) looks fine: it tags the common "no" everywhere, which F1 shows`);
+});
+
+test("fill in the blank: a tagger trains on batches whose loss counts only the blank (validLens given, mask on the blank)", async () => {
+  const words = ["station", "nation", "creation", "relation", "motion", "notion", "lotion", "portion", "caution", "action"].flatMap((w) => [
+    w,
+    w + "s",
+  ]);
+  const data = blankSource(words, { batchSize: 4, valFraction: 0.2, seed: 1 });
+  const tagger = new SequenceTagger({
+    block: buildBidirectional("gru", "scratch", { numInputs: 8, numHiddens: 8, sigma: 0.3 }),
+    vocabSize: data.vocabSize,
+    embedSize: 8,
+    numTags: data.vocabSize,
+  });
+  const [first] = [...data.trainBatches(1)];
+  assert.ok(first.validLens !== undefined && first.mask !== undefined);
+  assert.equal(
+    first.mask.reduce((a, m) => a + m, 0),
+    first.batchSize,
+    "one counted position per word: its blank",
+  );
+  const r = await new Trainer({ maxEpochs: 2, lr: 0.02, listener: null }).fit(tagger, data);
+  assert.ok(Number.isFinite(r.final["val loss"]) && r.final["val acc"] >= 0);
+  tagger.dispose();
 });

@@ -116,19 +116,27 @@ export class SequenceTagger {
           `${batch.mask ? `, ${batch.mask.length}` : ""}.`,
       );
     }
-    const lens = new Int32Array(B).fill(T);
+    const given = batch.validLens;
+    if (given !== undefined && given.length !== B) throw new Error(`SequenceTagger: validLens has ${given.length} entries for ${B} rows.`);
+    const lens = given ? Int32Array.from(given) : new Int32Array(B).fill(T);
     const Y = new Int32Array(size); // tags, 0 on padding
     for (let b = 0; b < B; b++) {
+      if (given && !(Number.isInteger(lens[b]) && lens[b] >= 0 && lens[b] <= T)) {
+        throw new Error(`SequenceTagger: valid length ${lens[b]} of row ${b} must be an integer between 0 and numSteps = ${T}.`);
+      }
       for (let t = 0; t < T; t++) {
         const i = b * T + t;
         const m = batch.mask ? batch.mask[i] : 1;
         if (m !== 0 && m !== 1)
           throw new Error(`SequenceTagger: the mask holds ${m} (row ${b}, step ${t}); it must be 1 on real tokens, 0 on padding.`);
+        if (given && m === 1 && t >= lens[b]) {
+          throw new Error(`SequenceTagger: row ${b} counts a tag at step ${t}, beyond its valid length ${lens[b]}.`);
+        }
         if (m === 0) {
-          if (lens[b] === T) lens[b] = t;
+          if (!given && lens[b] === T) lens[b] = t;
           continue;
         }
-        if (lens[b] !== T) {
+        if (!given && lens[b] !== T) {
           throw new Error(
             `SequenceTagger: row ${b} has a real token at step ${t} after padding at step ${lens[b]}; pad each row at its end ` +
               `(its valid length is the mask's row sum), as taggedBatch does.`,
