@@ -55,6 +55,8 @@ export interface SequenceClassifierConfig {
   readonly pool?: SequencePool;
   /** Seed of the embedding and the output layer. Default 0. */
   readonly seed?: number;
+  /** What the Trainer reports on validation, e.g. `[tokenAccuracy(), binaryF1()]`. Default `[tokenAccuracy()]` ("val acc"). */
+  readonly metrics?: readonly Metric<LabeledTextBatch, never>[];
 }
 
 /** Checks that an output width (classes, tags) is an integer ≥ 2. */
@@ -99,12 +101,21 @@ export class SequenceClassifier {
   readonly b_q: tf.Variable;
   /** What {@link countItems} counts. */
   readonly itemName = "sequences";
-  /** Reported by the Trainer by default: `"val acc"`, the share of sequences classified right. */
-  readonly metrics: readonly Metric<LabeledTextBatch, never>[] = [tokenAccuracy<LabeledTextBatch>()];
+  /** Reported by the Trainer: by default `"val acc"`, the share of sequences classified right. */
+  readonly metrics: readonly Metric<LabeledTextBatch, never>[];
 
   constructor(config: SequenceClassifierConfig) {
-    const { block, vocabSize, embedSize, numClasses, pool = "last", seed = DEFAULT_INIT_SEED } = config;
+    const {
+      block,
+      vocabSize,
+      embedSize,
+      numClasses,
+      pool = "last",
+      seed = DEFAULT_INIT_SEED,
+      metrics = [tokenAccuracy<LabeledTextBatch>()],
+    } = config;
     checkNumOutputs("SequenceClassifier", "numClasses", numClasses);
+    this.metrics = metrics;
     if (!SEQUENCE_POOLS.includes(pool))
       throw new Error(`SequenceClassifier: pool "${pool}" is unknown; use one of ${SEQUENCE_POOLS.join(", ")}.`);
     this.encoder = headEncoder("SequenceClassifier", block, vocabSize, embedSize, seed);

@@ -45,6 +45,8 @@ export interface SequenceTaggerConfig {
   readonly numTags: number;
   /** Seed of the embedding and the output layer. Default 0. */
   readonly seed?: number;
+  /** What the Trainer reports on validation, e.g. `[binaryF1(), tokenAccuracy()]`. Default `[tokenAccuracy()]` ("val acc"). */
+  readonly metrics?: readonly Metric<TokenBatch, never>[];
 }
 
 /** A tagger batch as tensors, time-major: ids, tags (0 on padding), mask and each row's valid length. */
@@ -74,12 +76,13 @@ export class SequenceTagger {
   readonly b_q: tf.Variable;
   /** What {@link countItems} counts. */
   readonly itemName = "tokens";
-  /** Reported by the Trainer by default: `"val acc"`, the share of real tokens tagged right. */
-  readonly metrics: readonly Metric<TokenBatch, never>[] = [tokenAccuracy<TokenBatch>()];
+  /** Reported by the Trainer: by default `"val acc"`, the share of real tokens tagged right. */
+  readonly metrics: readonly Metric<TokenBatch, never>[];
 
   constructor(config: SequenceTaggerConfig) {
-    const { block, vocabSize, embedSize, numTags, seed = DEFAULT_INIT_SEED } = config;
+    const { block, vocabSize, embedSize, numTags, seed = DEFAULT_INIT_SEED, metrics = [tokenAccuracy<TokenBatch>()] } = config;
     checkNumOutputs("SequenceTagger", "numTags", numTags);
+    this.metrics = metrics;
     this.encoder = headEncoder("SequenceTagger", block, vocabSize, embedSize, seed);
     this.block = block;
     this.numTags = numTags;
