@@ -6,4 +6,5 @@ export type { RNNStepFunction } from "./rnn";
 export type { GRUNewStateFunction } from "./gru";
 export type { LSTMBiases, LSTMHiddenFunction } from "./lstm";
 export type { ProbeAccuracies, StackedForwardFunction } from "./deep-rnn";
+export type { BidirectionalForwardFunction, BlankAccuracies } from "./bidirectional";
 export type { EasierNames } from "./dinosaur-names";

@@ -7,6 +7,7 @@
  * ex.check(1, myParamCount);      // … Exercise 1 · parameters of the small RNN: not answered yet. …
  * ```
  */
+import { BIDIRECTIONAL_EXERCISES } from "./bidirectional";
 import { DEEP_RNN_EXERCISES } from "./deep-rnn";
 import { DINOSAUR_NAMES_EXERCISES } from "./dinosaur-names";
 import { ExerciseOptions, ExerciseSet } from "./exercise";
@@ -24,6 +25,7 @@ export const EXERCISE_BOOKS = {
   "03-gru": GRU_EXERCISES,
   "04-lstm": LSTM_EXERCISES,
   "05-deep-rnn": DEEP_RNN_EXERCISES,
+  "06-bidirectional": BIDIRECTIONAL_EXERCISES,
   "08-dinosaur-names": DINOSAUR_NAMES_EXERCISES,
 } as const;
 
