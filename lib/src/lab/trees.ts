@@ -47,6 +47,7 @@ import type { HtmlView, PlotFigure } from "../plot/figure";
 import { lineChart } from "../plot/line-chart";
 import { table } from "../plot/table";
 import { TrainingBoard } from "../plot/board";
+import { countParameters } from "./compare";
 import { PrefixedListener } from "../train/progress";
 import type { ProgressListener } from "../train/progress";
 import { TrainResult, Trainer } from "../train/trainer";
@@ -217,11 +218,6 @@ export function treeVsChainData(config: TreeVsChainConfig = {}): TreeVsChainData
   return { train, val, tests, depths };
 }
 
-/** Scalar parameters of a model. */
-function countParams(model: { trainableVariables(): tf.Variable[] }): number {
-  return model.trainableVariables().reduce((n, v) => n + v.size, 0);
-}
-
 /**
  * The state width `h` that gives a chain classifier (embedding, `kind` block, linear layer over the ten
  * values) the parameter count closest to `target`. Fused, scratch and concise blocks hold the same weights.
@@ -308,7 +304,7 @@ export async function runTreeVsChain(config: TreeVsChainConfig = {}): Promise<Tr
     seed: s.seed,
   });
   const V = EXPRESSION_TEXT_TOKENS.length;
-  const chainHiddens = s.chainHiddens ?? matchedWidth(s.chainCell, countParams(treeNet), s.embedSize, V);
+  const chainHiddens = s.chainHiddens ?? matchedWidth(s.chainCell, countParameters(treeNet), s.embedSize, V);
   let chainNet: SequenceClassifier;
   try {
     const block = buildBlock(s.chainCell, s.chainStyle, {
@@ -351,7 +347,7 @@ export async function runTreeVsChain(config: TreeVsChainConfig = {}): Promise<Tr
     ): TreeVsChainRun<M> => ({
       name,
       model,
-      params: countParams(model),
+      params: countParameters(model),
       accuracy: data.tests.map((xs) => accuracyOn(model, chunked(xs, evalSize).map(batch))),
       result,
     });

@@ -48,6 +48,9 @@ for (const kind of ["rnn", "gru", "lstm"] as const) {
       const scratch = buildBidirectional(kind, "scratch", { numInputs: I, numHiddens: H, merge, sigma: 0.5, seed: 3 });
       const concise = buildBidirectional(kind, "concise", { numInputs: I, numHiddens: H, merge, seed: 9 });
       copyWeights(scratch, concise);
+      const oneDirection = (scratch as Bidirectional).forwardBlock.trainableVariables().reduce((n, v) => n + v.size, 0);
+      assert.equal(scratch.countParams(), 2 * oneDirection, "two directions, each with its own weights; the merge adds none");
+      assert.equal(concise.countParams(), scratch.countParams(), "tf.layers counts the same parameters");
       const worst = tf.tidy(() => {
         const inputs = X();
         const state = scratch.initState(B).map((s, j) => tf.randomUniform(s.shape, -0.8, 0.8, "float32", 30 + j) as tf.Tensor2D);

@@ -164,6 +164,11 @@ export class Bidirectional implements RecurrentBlock {
     return [...this.forwardBlock.trainableVariables(), ...this.backwardBlock.trainableVariables()];
   }
 
+  /** Scalar parameters of both directions (the merge has none). */
+  countParams(): number {
+    return this.trainableVariables().reduce((n, v) => n + v.size, 0);
+  }
+
   dispose(): void {
     this.forwardBlock.dispose();
     this.backwardBlock.dispose();
