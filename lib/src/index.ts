@@ -80,7 +80,7 @@ export { BLANK, BLANK_POSITIONS, blankSource, blankVocab, distinctWords } from "
 export { genderedNames, labeledNameSource, NAME_GENDER_LABELS, GENDERED_NAME_COUNT } from "./data";
 export { precision, recall, labeledTextBatch, taggedBatch } from "./data";
 export { restorationView } from "./plot";
-export { inputSaliency } from "./lab";
+export { inputSaliency, saliencyByOffset } from "./lab";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

@@ -6,7 +6,7 @@ import { OneHot } from "../rnn/embedding";
 import { GRUScratch } from "../rnn/gru";
 import type { ForwardOptions, RecurrentBlock, RecurrentState } from "../rnn/recurrent";
 import { useBackendWithFullBudgets } from "../testing/fixtures";
-import { inputSaliency } from "./saliency";
+import { inputSaliency, saliencyByOffset } from "./saliency";
 
 useBackendWithFullBudgets();
 
@@ -104,4 +104,43 @@ test("inputSaliency: clear errors", () => {
     /encoder gives 4 features per token but the block reads 5/,
   );
   gru.dispose();
+});
+
+test("saliencyByOffset: rows scaled to 1 and averaged along diagonals; a causal map has nothing ahead, a bidirectional one has", () => {
+  const S = [
+    [2, 0, 0],
+    [1, 3, 0],
+    [0, 1, 1],
+  ];
+  const p = saliencyByOffset(S, 1);
+  assert.deepEqual(p.offsets, [-1, 0, 1]);
+  const expected = [(0 + 1 / 4 + 1 / 2) / 3, (1 + 3 / 4 + 1 / 2) / 3, 0];
+  p.share.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-12, `share[${i}] = ${v}, expected ${expected[i]}`));
+  assert.equal(p.ahead, 0);
+  const far = saliencyByOffset(
+    [
+      [1, 1, 2],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+    0,
+  ); // offsets beyond maxOffset still count in "ahead"
+  assert.ok(Math.abs(far.ahead - 3 / 4 / 3) < 1e-12, `ahead ${far.ahead}`);
+  const encoder = new OneHot(V);
+  const bi = new Bidirectional({
+    forward: new GRUScratch({ numInputs: V, numHiddens: 4, sigma: 0.5, seed: 3 }),
+    backward: new GRUScratch({ numInputs: V, numHiddens: 4, sigma: 0.5, seed: 4 }),
+  });
+  const gru = new GRUScratch({ numInputs: V, numHiddens: 6, sigma: 0.5, seed: 1 });
+  const biAhead = saliencyByOffset(inputSaliency({ encoder, block: bi }, IDS)).ahead;
+  const uniAhead = saliencyByOffset(inputSaliency({ encoder, block: gru }, IDS)).ahead;
+  assert.equal(uniAhead, 0);
+  assert.ok(biAhead > 0.1 && biAhead < 0.9, `bidirectional share ahead ${biAhead}`);
+  const sum = saliencyByOffset(inputSaliency({ encoder, block: bi }, IDS), T).share.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-9, `all offsets together hold all the saliency: ${sum}`);
+  bi.dispose();
+  gru.dispose();
+  assert.throws(() => saliencyByOffset([[1, 2]]), /must be square/);
+  assert.throws(() => saliencyByOffset([[1]], -1), /maxOffset/);
+  assert.throws(() => saliencyByOffset([[NaN]]), /non-finite/);
 });

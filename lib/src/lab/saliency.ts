@@ -118,3 +118,42 @@ export function inputSaliency(model: SaliencyModel, ids: readonly number[], opts
     S.dispose();
   }
 }
+
+/** What {@link saliencyByOffset} returns: for each offset `k = s − t`, the mean share of saliency there. */
+export interface SaliencyProfile {
+  /** `−maxOffset … maxOffset`: negative looks back, positive looks ahead. */
+  readonly offsets: number[];
+  /** Mean over output steps `t` of `S[t][t + k] / Σ_s S[t][s]` (steps where `t + k` is outside the sequence count 0). */
+  readonly share: number[];
+  /** The share of saliency on inputs after `t` (offsets > 0), over all offsets, not only the plotted ones. */
+  readonly ahead: number;
+}
+
+/**
+ * How a saliency map of {@link inputSaliency} spreads over **relative** position: each output step's row is
+ * scaled to sum to 1, then averaged along the diagonals `s − t = k`. A left-to-right block has no share at
+ * `k > 0`; a bidirectional one splits its attention between both sides.
+ * @throws Error when the map is empty, not square, or has negative or non-finite entries.
+ */
+export function saliencyByOffset(S: readonly (readonly number[])[], maxOffset = 10): SaliencyProfile {
+  const T = S.length;
+  if (T === 0 || S.some((row) => row.length !== T))
+    throw new Error("saliencyByOffset: the map must be square, [outputStep][inputStep], as inputSaliency returns it.");
+  if (!Number.isInteger(maxOffset) || maxOffset < 0)
+    throw new Error(`saliencyByOffset: maxOffset must be a whole number ≥ 0, got ${maxOffset}.`);
+  if (S.some((row) => row.some((v) => !(v >= 0) || !Number.isFinite(v))))
+    throw new Error("saliencyByOffset: the map has negative or non-finite entries; pass gradient norms from inputSaliency.");
+  const offsets = Array.from({ length: 2 * maxOffset + 1 }, (_, i) => i - maxOffset);
+  const share = offsets.map(() => 0);
+  let ahead = 0;
+  for (let t = 0; t < T; t++) {
+    const total = S[t].reduce((a, b) => a + b, 0);
+    if (total === 0) continue; // an output that reads nothing (cannot happen for a trained block) adds nothing
+    for (let s = 0; s < T; s++) {
+      const k = s - t;
+      if (k > 0) ahead += S[t][s] / total / T;
+      if (Math.abs(k) <= maxOffset) share[k + maxOffset] += S[t][s] / total / T;
+    }
+  }
+  return { offsets, share, ahead };
+}
