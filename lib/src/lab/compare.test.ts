@@ -9,6 +9,9 @@ import { Vocab } from "../data/vocab";
 import { textBatchSource } from "../data/lm-batches";
 import { buildStack } from "../rnn/blocks";
 import { RNNLMScratch } from "../rnn/rnn-lm";
+import { labeledTextBatch } from "../data/batch";
+import type { BatchSource, LabeledTextBatch } from "../data/batch";
+import { SequenceClassifier } from "../rnn/sequence-classifier";
 import { compareModels } from "./compare";
 
 useBackendWithFullBudgets();
@@ -80,5 +83,46 @@ test("a time budget ends each contestant's training early and says so", async ()
   assert.equal(run.summary.outOfTime, true);
   assert.ok(run.summary.history.length < 1000);
   assert.ok(run.summary.seconds < 5, `stopped after ${run.summary.seconds} s`);
+  cmp.dispose();
+});
+
+test("without type arguments a run's model keeps its own type and the batches theirs (a language model, a classifier of labelled batches)", async () => {
+  const lms = await compareModels({
+    data: data(),
+    maxEpochs: 1,
+    stepsPerEpoch: 1,
+    lr: 0.02,
+    listener: null,
+    contestants: [{ name: "lm", build: deepLM(1) }],
+  });
+  const lm: RNNLMScratch = lms.runs[0].model; // would not compile if the model's type were lost
+  assert.equal(lm.vocabSize, vocab.size);
+  lms.dispose();
+  const batch: LabeledTextBatch = labeledTextBatch(
+    [
+      [1, 2, 3],
+      [3, 2],
+      [2, 1, 1],
+    ],
+    [0, 1, 0],
+  );
+  const labelled: BatchSource<LabeledTextBatch> = { trainBatches: () => [batch], valBatches: () => [batch] };
+  const classify = () =>
+    new SequenceClassifier({
+      block: buildStack("gru", "scratch", { numInputs: 4, numHiddens: 4, numLayers: 1 }),
+      vocabSize: 4,
+      embedSize: 4,
+      numClasses: 2,
+    });
+  const cmp = await compareModels({
+    data: labelled,
+    score: "val acc",
+    maxEpochs: 1,
+    lr: 0.02,
+    listener: null,
+    contestants: [{ name: "c", build: classify }],
+  });
+  const classifier: SequenceClassifier = cmp.runs[0].model;
+  assert.equal(classifier.predict([[1, 2]]).length, 1);
   cmp.dispose();
 });

@@ -28,9 +28,6 @@ import type { ProgressListener, TrainingPlan } from "../train/progress";
 import { EpochRecord, OptimizerName, Trainable, Trainer } from "../train/trainer";
 import { quickFactor, scaled } from "../quick";
 
-/** `T` as a type that does not take part in inference (TypeScript 5.0 has no built-in `NoInfer`). */
-type NoInfer<T> = [T][T extends unknown ? 0 : never];
-
 /** A model the comparison can train and free: a language model, a Keras-style `LayersModelLM`, a tagger, a classifier. */
 export type ComparableModel<B = TokenBatch> = Trainable<B> & { dispose(): void };
 
@@ -196,7 +193,7 @@ function comparisonPlan<M, B extends ComparableBatch>(config: CompareConfig<M, B
  *   loss becomes NaN ends early, and its summary says so through its shorter history.
  */
 export async function compareModels<M extends ComparableModel<B>, B extends ComparableBatch = TokenBatch>(
-  config: CompareConfig<NoInfer<M>, B>,
+  config: CompareConfig<M, B>,
 ): Promise<Comparison<M>> {
   checkConfig(config);
   const title = config.title ?? "Comparison";
