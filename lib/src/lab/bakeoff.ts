@@ -15,7 +15,7 @@ import type { TokenBatchSource } from "../data/batch";
 import { buildBlock } from "../rnn/blocks";
 import { LanguageModel, RNNLM, RNNLMScratch } from "../rnn/rnn-lm";
 import { TrainingBoard } from "../plot/board";
-import { Comparison, CompareConfig, ComparisonRun, compareModels } from "./compare";
+import { Comparison, CompareConfig, ComparisonRun, Contestant, compareModels } from "./compare";
 
 /** Seed of every model and of the batch order when none is given. */
 export const BAKEOFF_DEFAULT_SEED = 1;
@@ -80,7 +80,7 @@ export async function runBakeoff(config: BakeoffConfig): Promise<BakeoffResult> 
   }
   const { numHiddens, scratch = true, seed = BAKEOFF_DEFAULT_SEED } = config;
   const names = cells.map((cell) => (scratch ? `${cellLabel(cell)}Scratch` : `${cellLabel(cell)} (tf.layers)`));
-  const result = await compareModels<LanguageModel>({
+  const result = await compareModels<Contestant<LanguageModel>>({
     ...config,
     title: `Bake-off: ${cells.map(cellLabel).join(" vs ")}`,
     listener:

@@ -12,6 +12,7 @@ import { RNNLMScratch } from "../rnn/rnn-lm";
 import { labeledTextBatch } from "../data/batch";
 import type { BatchSource, LabeledTextBatch } from "../data/batch";
 import { SequenceClassifier } from "../rnn/sequence-classifier";
+import { LayersModelLM } from "../rnn/layers-model-lm";
 import { compareModels } from "./compare";
 
 useBackendWithFullBudgets();
@@ -86,7 +87,7 @@ test("a time budget ends each contestant's training early and says so", async ()
   cmp.dispose();
 });
 
-test("without type arguments a run's model keeps its own type and the batches theirs (a language model, a classifier of labelled batches)", async () => {
+test("without type arguments a run's model keeps its own type and the batches theirs (a language model, two kinds of model, a classifier of labelled batches)", async () => {
   const lms = await compareModels({
     data: data(),
     maxEpochs: 1,
@@ -98,6 +99,31 @@ test("without type arguments a run's model keeps its own type and the batches th
   const lm: RNNLMScratch = lms.runs[0].model; // would not compile if the model's type were lost
   assert.equal(lm.vocabSize, vocab.size);
   lms.dispose();
+  const keras = () =>
+    new LayersModelLM({
+      vocabSize: vocab.size,
+      model: tf.sequential({
+        layers: [
+          tf.layers.embedding({ inputDim: vocab.size, outputDim: 4, inputShape: [null] }),
+          tf.layers.gru({ units: 4, returnSequences: true }),
+          tf.layers.dense({ units: vocab.size, activation: "softmax" }),
+        ],
+      }),
+    });
+  const mixed = await compareModels({
+    data: data(),
+    maxEpochs: 1,
+    stepsPerEpoch: 1,
+    lr: 0.02,
+    listener: null,
+    contestants: [
+      { name: "scratch", build: deepLM(1) },
+      { name: "keras", build: keras },
+    ],
+  });
+  const either: RNNLMScratch | LayersModelLM = mixed.runs[1].model; // different models in one comparison: their union
+  assert.ok(either instanceof LayersModelLM);
+  mixed.dispose();
   const batch: LabeledTextBatch = labeledTextBatch(
     [
       [1, 2, 3],

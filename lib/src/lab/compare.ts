@@ -45,6 +45,12 @@ export interface Contestant<M> {
   readonly settings?: unknown;
 }
 
+/**
+ * The model a contestant builds; for a union of contestants (an array of different models), the union of their
+ * models. {@link compareModels} infers it, so a run's model keeps its type (`RNNLMScratch`, `SequenceTagger`, …).
+ */
+export type ContestantModel<C> = C extends Contestant<infer M> ? M : never;
+
 /** Options of {@link compareModels}. */
 export interface CompareConfig<M, B extends ComparableBatch = TokenBatch> {
   /** Training and validation batches; every contestant sees the same ones, in the same order. */
@@ -192,9 +198,10 @@ function comparisonPlan<M, B extends ComparableBatch>(config: CompareConfig<M, B
  * @throws Error when the configuration is invalid or the models do not report the score; a contestant whose
  *   loss becomes NaN ends early, and its summary says so through its shorter history.
  */
-export async function compareModels<M extends ComparableModel<B>, B extends ComparableBatch = TokenBatch>(
-  config: CompareConfig<M, B>,
-): Promise<Comparison<M>> {
+export async function compareModels<C extends Contestant<ComparableModel<B>>, B extends ComparableBatch = TokenBatch>(
+  config: Omit<CompareConfig<ComparableModel<B>, B>, "contestants"> & { readonly contestants: readonly C[] },
+): Promise<Comparison<ContestantModel<C>>> {
+  type M = ContestantModel<C>;
   checkConfig(config);
   const title = config.title ?? "Comparison";
   const score = config.score ?? "val ppl";
