@@ -82,6 +82,9 @@ export { precision, recall, labeledTextBatch, taggedBatch } from "./data";
 export { restorationView } from "./plot";
 export { inputSaliency, saliencyByOffset } from "./lab";
 
+// 07 · sequence to sequence: encoder–decoder, beam search
+export { beamSearch } from "./decode";
+
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
 export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";

@@ -2,3 +2,4 @@
 export * from "./stepper";
 export * from "./sampling";
 export * from "./suffix";
+export * from "./beam-search";
