@@ -3,3 +3,4 @@ export * from "./stepper";
 export * from "./sampling";
 export * from "./suffix";
 export * from "./beam-search";
+export * from "./seq2seq-stepper";

@@ -22,3 +22,4 @@ export * from "./recursive";
 export * from "./sequence-classifier";
 export * from "./sequence-tagger";
 export * from "./bidirectional";
+export * from "./seq2seq";
