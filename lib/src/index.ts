@@ -84,6 +84,7 @@ export { inputSaliency, saliencyByOffset } from "./lab";
 
 // 07 · sequence to sequence: encoder–decoder, beam search
 export { beamSearch } from "./decode";
+export { bleu, corpusBleu } from "./data";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

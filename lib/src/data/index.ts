@@ -22,3 +22,4 @@ export * from "./metrics";
 export * from "./expressions";
 export * from "./spaces";
 export * from "./blanks";
+export * from "./bleu";
