@@ -22,4 +22,5 @@ export * from "./metrics";
 export * from "./expressions";
 export * from "./spaces";
 export * from "./blanks";
+export * from "./pairs";
 export * from "./bleu";
