@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ngramCounts, ngramGrowth, ngramPerplexity, topNgrams } from "./ngrams";
-import { sequenceShapeSvg, sequenceShapesSvg } from "./shape-diagrams";
+import { seq2seqSvg, sequenceShapeSvg, sequenceShapesSvg } from "./shape-diagrams";
 import { charTokens } from "./tokenize";
 
 test("n-gram counts and growth on a known text", () => {
@@ -44,4 +44,16 @@ test("shape diagrams are SVG with one input/output box per step as the shape say
 test("corpusSizes counts code points, not UTF-16 units", async () => {
   const { corpusSizes } = await import("./corpus-stats");
   assert.deepEqual(corpusSizes("t", ["ab", "𠀀a"]), { corpus: "t", items: 2, characters: 4, vocabulary: 3 });
+});
+
+test("seq2seqSvg: one box per source token, decoder input <bos> + target, output target + <eos>, shapes labelled", () => {
+  const svg = seq2seqSvg({ source: [..."3 may"], target: [..."05-03"], numHiddens: 128, embedSize: 32 });
+  const count = (s: string, sub: string) => s.split(sub).length - 1;
+  assert.equal(count(svg, "#8fd18f"), 5, "five encoder steps");
+  assert.equal(count(svg, "#f6c667"), 6, "six decoder steps: <bos> and five target tokens");
+  assert.equal(count(svg, "#ef9a9a"), 6, "six outputs: five target tokens and <eos>");
+  assert.match(svg, /C: \[1, 128\]/);
+  assert.match(svg, /\[32 \+ 128\]/);
+  assert.match(svg, />␣</, "a space token is drawn visibly");
+  assert.throws(() => seq2seqSvg({ source: [], target: ["a"], numHiddens: 1, embedSize: 1 }), /at least one source/);
 });

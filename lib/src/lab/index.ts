@@ -5,3 +5,4 @@ export * from "./linear-probe";
 export * from "./probe";
 export * from "./trees";
 export * from "./saliency";
+export * from "./pca";
