@@ -25,7 +25,7 @@ import { table } from "../plot/table";
 import { TrainingBoard } from "../plot/board";
 import { PrefixedListener } from "../train/progress";
 import type { ProgressListener, TrainingPlan } from "../train/progress";
-import { EpochRecord, OptimizerName, Trainable, Trainer } from "../train/trainer";
+import { EpochRecord, LrSchedule, OptimizerName, Trainable, Trainer } from "../train/trainer";
 import { quickFactor, scaled } from "../quick";
 
 /** A model the comparison can train and free: a language model, a Keras-style `LayersModelLM`, a tagger, a classifier. */
@@ -72,6 +72,8 @@ export interface CompareConfig<M, B extends ComparableBatch = TokenBatch> {
   readonly lr: number;
   /** `"adam"` (default) or `"sgd"`. */
   readonly optimizer?: OptimizerName;
+  /** The learning-rate schedule, the same for every contestant (see the Trainer's `lrSchedule`). Default `"constant"`. */
+  readonly lrSchedule?: LrSchedule;
   /** Gradient clipping by global norm. Default 1. */
   readonly clipNorm?: number;
   /** At most this many validation batches per evaluation; all when absent. */
@@ -223,6 +225,7 @@ export async function compareModels<C extends Contestant<ComparableModel<B>>, B 
     maxSeconds: config.maxSeconds,
     lr: config.lr,
     optimizer: config.optimizer,
+    lrSchedule: config.lrSchedule,
     clipNorm: config.clipNorm ?? 1,
     maxValBatches: config.maxValBatches,
     listener: prefixed,
@@ -264,7 +267,12 @@ export async function compareModels<C extends Contestant<ComparableModel<B>>, B 
           score,
           shapes: model.trainableVariables().map((v) => v.shape),
           budget: { maxEpochs: config.maxEpochs, stepsPerEpoch: config.stepsPerEpoch, maxSeconds: config.maxSeconds, quick: quickFactor() },
-          optimizer: { lr: config.lr, optimizer: config.optimizer ?? "adam", clipNorm: config.clipNorm ?? 1 },
+          optimizer: {
+            lr: config.lr,
+            optimizer: config.optimizer ?? "adam",
+            clipNorm: config.clipNorm ?? 1,
+            ...(config.lrSchedule === "cosine" ? { lrSchedule: "cosine" } : {}),
+          },
           data: fingerprint,
         };
         const got =

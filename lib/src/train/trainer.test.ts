@@ -17,7 +17,7 @@ import { Rng } from "../data/rng";
 import { EmbeddingScratch } from "../rnn/embedding";
 import { GRUScratch } from "../rnn/gru";
 import { initVariable } from "../rnn/init";
-import { Trainer, ConsoleProgress } from "./trainer";
+import { Trainer, ConsoleProgress, scheduledLr } from "./trainer";
 import type { TrainingProgress } from "./progress";
 
 // `npm test` sets RNNLAB_QUICK=1; these tests pin full budgets, except the one about scaling.
@@ -137,6 +137,8 @@ test("training stops on NaN with a message naming the step and the gradient norm
 test("bad configuration and mismatched data are explained", async () => {
   assert.throws(() => new Trainer({ maxEpochs: 0, lr: 0.1 }), /maxEpochs must be a positive integer/);
   assert.throws(() => new Trainer({ maxEpochs: 1, lr: NaN }), /lr must be a positive number/);
+  assert.throws(() => new Trainer({ maxEpochs: 1, lr: 0.1, lrSchedule: "step" as "cosine" }), /lrSchedule "step" is unknown/);
+  assert.throws(() => new Trainer({ maxEpochs: 1, lr: 0.1, lrFinal: 0.2 }), /lrFinal must be between 0 and lr/);
   const model = scratchLM(3); // the data has 4 tokens
   await assert.rejects(
     new Trainer({ maxEpochs: 1, lr: 0.1, listener: null }).fit(model, tinySource()),
@@ -337,4 +339,32 @@ test("in a fresh process, Trainer.fit selects the backend itself before training
   const out = JSON.parse(r.stdout.trim().split("\n").pop() as string);
   assert.equal(out.before, "cpu");
   assert.equal(out.after, "wasm", "training ran on the fastest backend that loads");
+});
+
+test("a cosine schedule moves the learning rate from lr to lrFinal over the planned steps (SGD and Adam take each step's rate)", async () => {
+  // loss = w: the gradient is always 1, so SGD moves w by exactly the step's learning rate, and Adam by nearly it.
+  const batches = Array.from({ length: 10 }, () => ({}));
+  const data = { trainBatches: () => batches, valBatches: () => [{}] };
+  const schedule = Array.from({ length: 30 }, (_, s) => scheduledLr("cosine", 0.1, 0.01, s, 30));
+  assert.equal(schedule[0], 0.1);
+  assert.ok(Math.abs(schedule[29] - 0.01) < 1e-12);
+  assert.ok(
+    schedule.every((lr, s) => s === 0 || lr < schedule[s - 1]),
+    "it only goes down",
+  );
+  assert.equal(scheduledLr("constant", 0.1, 0.01, 7, 30), 0.1);
+  for (const optimizer of ["sgd", "adam"] as const) {
+    for (const lrSchedule of ["constant", "cosine"] as const) {
+      const w = tf.variable(tf.scalar(0));
+      const model = { loss: () => tf.mul(w, 1) as tf.Scalar, trainableVariables: () => [w], countItems: () => 1 };
+      await new Trainer({ maxEpochs: 3, lr: 0.1, lrFinal: 0.01, lrSchedule, optimizer, listener: null }).fit(model, data);
+      const moved = -w.dataSync()[0];
+      const expected = lrSchedule === "constant" ? 3 : schedule.reduce((a, b) => a + b, 0);
+      assert.ok(
+        Math.abs(moved - expected) < (optimizer === "sgd" ? 1e-5 : 1e-3),
+        `${optimizer} ${lrSchedule}: moved ${moved}, expected ${expected}`,
+      );
+      w.dispose();
+    }
+  }
 });

@@ -39,6 +39,23 @@ export interface Trainable<B> {
 /** Optimisers the Trainer knows. */
 export type OptimizerName = "adam" | "sgd";
 
+/** How the learning rate changes over training (see {@link TrainerConfig.lrSchedule}). */
+export type LrSchedule = "constant" | "cosine";
+
+/** The learning rate of step `step` (0-based) of `totalSteps` under `schedule`, from `lr` to `lrFinal`. */
+export function scheduledLr(schedule: LrSchedule, lr: number, lrFinal: number, step: number, totalSteps: number): number {
+  if (schedule === "constant") return lr;
+  const progress = totalSteps <= 1 ? 1 : Math.min(1, step / (totalSteps - 1));
+  return lrFinal + ((lr - lrFinal) * (1 + Math.cos(Math.PI * progress))) / 2;
+}
+
+/** Sets an optimizer's learning rate between steps (SGD keeps it in a tensor; Adam reads a field). */
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  const o = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (o.setLearningRate) o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
 /** Configuration of a {@link Trainer}. */
 export interface TrainerConfig {
   /** Epochs at full settings; the run does `scaled(maxEpochs)` (fewer under `RNNLAB_QUICK`). */
@@ -47,6 +64,13 @@ export interface TrainerConfig {
   readonly lr: number;
   /** `"adam"` (default) or `"sgd"`. */
   readonly optimizer?: OptimizerName;
+  /**
+   * How the learning rate moves over the planned steps: `"constant"` (default) or `"cosine"`, from `lr` down
+   * to `lrFinal` along half a cosine, which lets the last steps settle instead of jumping around a minimum.
+   */
+  readonly lrSchedule?: LrSchedule;
+  /** The learning rate at the last planned step of a `"cosine"` schedule. Default `lr / 20`. */
+  readonly lrFinal?: number;
   /** Clip the gradients' global norm to this value (off when absent). */
   readonly clipNorm?: number;
   /** Clamp every gradient element to `[−clipValue, clipValue]` (off when absent). Applied before `clipNorm`. */
@@ -143,6 +167,12 @@ export class Trainer {
     if (!(Number.isInteger(config.maxEpochs) && config.maxEpochs >= 1)) {
       throw new Error(`Trainer: maxEpochs must be a positive integer, got ${config.maxEpochs}.`);
     }
+    if (config.lrSchedule !== undefined && config.lrSchedule !== "constant" && config.lrSchedule !== "cosine") {
+      throw new Error(`Trainer: lrSchedule "${config.lrSchedule}" is unknown; use "constant" or "cosine".`);
+    }
+    if (config.lrFinal !== undefined && !(config.lrFinal >= 0 && config.lrFinal <= config.lr)) {
+      throw new Error(`Trainer: lrFinal must be between 0 and lr (${config.lr}), got ${config.lrFinal}.`);
+    }
     if (config.optimizer !== undefined && config.optimizer !== "adam" && config.optimizer !== "sgd") {
       throw new Error(`Trainer: optimizer "${config.optimizer}" is unknown; use "adam" or "sgd".`);
     }
@@ -235,6 +265,8 @@ export class Trainer {
     listeners.forEach((l) => l.onStart?.(plan));
 
     const optimizer: tf.Optimizer = c.optimizer === "sgd" ? tf.train.sgd(c.lr) : tf.train.adam(c.lr);
+    const schedule = c.lrSchedule ?? "constant";
+    const lrFinal = c.lrFinal ?? c.lr / 20;
     const vars = model.trainableVariables();
     const reportEvery = Math.max(1, Math.floor(batches.length / (c.reportsPerEpoch ?? 10)));
     const t0 = Date.now();
@@ -295,6 +327,7 @@ export class Trainer {
               `The weights keep their values from step ${step - 1}. Lower the learning rate (lr: ${c.lr}) or clip the gradients (e.g. clipNorm: 1).`;
             break;
           }
+          if (schedule !== "constant") setLearningRate(optimizer, scheduledLr(schedule, c.lr, lrFinal, step - 1, plan.totalSteps));
           tf.tidy(() => {
             let g: GradMap = grads;
             if (c.clipValue !== undefined) g = clipByValue(g, c.clipValue);
