@@ -196,6 +196,13 @@ test("teacherForcing 0 trains on the model's own choices: the same loss as feedi
     return sum / n;
   });
   assert.ok(Math.abs(freeLoss - byHand) < 1e-4, `${freeLoss} vs ${byHand}`);
+  const { value, grads } = tf.variableGrads(() => free.loss(batch, { training: true }), free.trainableVariables());
+  const norms = Object.values(grads).map((g) => tf.tidy(() => tf.norm(g).dataSync()[0]));
+  assert.ok(
+    norms.every(Number.isFinite) && norms.some((n) => n > 0),
+    "training on its own choices has gradients (none through the choices)",
+  );
+  tf.dispose([value, ...Object.values(grads)]);
   free.dispose();
   assert.throws(() => buildSeq2Seq("gru", "scratch", { ...sizes, teacherForcing: 1.5 }), /probability in \[0, 1\]/);
 });

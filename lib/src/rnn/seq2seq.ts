@@ -355,12 +355,12 @@ export class EncoderDecoder {
    * The decoder's logits for every target step, `[numSteps, batchSize, vocabSize]`: teacher-forced, or (in
    * training with `teacherForcing < 1`) reading its own previous choice where the coin says so.
    */
-  private logits(t: PairTensors, srcLens: Int32Array, training: boolean): tf.Tensor3D {
+  private logits(t: PairTensors, batch: Seq2SeqBatch, training: boolean): tf.Tensor3D {
     return tf.tidy(() => {
-      const encoded = this.encoder.forward(t.src, srcLens, { training });
+      const encoded = this.encoder.forward(t.src, batch.srcLens, { training });
       const state = this.decoder.initState(encoded);
       if (!training || this.teacherForcing === 1) return this.decoder.forward(t.X, state, { training })[0];
-      const [T, B] = t.X.shape;
+      const { batchSize: B, numSteps: T } = batch;
       const steps: tf.Tensor3D[] = [];
       let s = state;
       let input = tf.slice(t.X, [0, 0], [1, B]) as tf.Tensor2D; // <bos>
@@ -369,13 +369,12 @@ export class EncoderDecoder {
         steps.push(O);
         s = next;
         if (step + 1 < T) {
-          const own = tf.cast(tf.argMax(O, -1), "int32") as tf.Tensor2D; // [1, B]: its own choice (no gradient flows through an arg-max)
-          const truth = tf.slice(t.X, [step + 1, 0], [1, B]) as tf.Tensor2D;
-          const coin = tf.tensor2d(
-            Float32Array.from({ length: B }, () => (this.rng.next() < this.teacherForcing ? 1 : 0)),
-            [1, B],
+          // Its own arg-max choice, read back as plain values: no gradient flows into a choice of ids.
+          const own = tf.argMax(O, -1).dataSync(); // [B]
+          const ids = Int32Array.from({ length: B }, (_, b) =>
+            this.rng.next() < this.teacherForcing ? batch.X[b * T + step + 1] : own[b],
           );
-          input = tf.where(tf.cast(coin, "bool"), truth, own) as tf.Tensor2D;
+          input = tf.tensor2d(ids, [1, B], "int32");
         }
       }
       return tf.concat(steps, 0) as tf.Tensor3D;
@@ -386,7 +385,7 @@ export class EncoderDecoder {
   loss(batch: Seq2SeqBatch, opts: { readonly training?: boolean } = {}): tf.Scalar {
     const t = this.tensors(batch);
     try {
-      return tf.tidy(() => sequenceCrossEntropy(this.logits(t, batch.srcLens, opts.training === true), t.Y, t.mask));
+      return tf.tidy(() => sequenceCrossEntropy(this.logits(t, batch, opts.training === true), t.Y, t.mask));
     } finally {
       tf.dispose([t.src, t.X, t.Y, t.mask]);
     }
@@ -396,7 +395,7 @@ export class EncoderDecoder {
   scores(batch: Seq2SeqBatch): TokenScores {
     const t = this.tensors(batch);
     try {
-      return { logits: this.logits(t, batch.srcLens, false), targets: t.Y, mask: t.mask };
+      return { logits: this.logits(t, batch, false), targets: t.Y, mask: t.mask };
     } finally {
       tf.dispose([t.src, t.X]);
     }
