@@ -88,7 +88,7 @@ export { DATE_FORMATS, DATE_FORMAT_COUNT, DATE_FORMAT_EXAMPLE_DATE, formatDate, 
 export { EncoderDecoder, Seq2SeqEncoder, Seq2SeqDecoder, buildSeq2Seq } from "./rnn";
 export { seq2seqStepper, translate, greedyExactMatch, batchSources, batchTargets } from "./decode";
 export { seq2seqSvg } from "./data";
-export { pca } from "./lab";
+export { pca, accuracyByPosition, compareDecoders } from "./lab";
 export { bleu, corpusBleu } from "./data";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache

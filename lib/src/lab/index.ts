@@ -6,3 +6,4 @@ export * from "./probe";
 export * from "./trees";
 export * from "./saliency";
 export * from "./pca";
+export * from "./decoders";
