@@ -84,7 +84,7 @@ export { inputSaliency, saliencyByOffset } from "./lab";
 
 // 07 · sequence to sequence: encoder–decoder, beam search
 export { beamSearch } from "./decode";
-export { DATE_FORMATS, DATE_FORMAT_COUNT, DATE_FORMAT_EXAMPLE_DATE, formatDate, textPairSource, pairBatch } from "./data";
+export { DATE_FORMATS, DATE_FORMAT_COUNT, DATE_FORMAT_EXAMPLE_DATE, formatDate, textPairSource, pairBatch, dateLists } from "./data";
 export { EncoderDecoder, Seq2SeqEncoder, Seq2SeqDecoder, buildSeq2Seq } from "./rnn";
 export { seq2seqStepper, translate, greedyExactMatch, batchSources, batchTargets } from "./decode";
 export { seq2seqSvg } from "./data";

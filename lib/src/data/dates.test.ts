@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { DATE_FORMATS, DATE_FORMAT_COUNT, DATE_FORMAT_EXAMPLE_DATE, dates, formatDate } from "./dates";
+import { DATE_FORMATS, DATE_FORMAT_COUNT, DATE_FORMAT_EXAMPLE_DATE, DATE_LIST_SEPARATOR, dateLists, dates, formatDate } from "./dates";
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
@@ -194,4 +194,21 @@ test("dates: the formats option draws only the formats asked for, uniformly", ()
   assert.throws(() => dates(3, { formats: [20] }), /format 20 does not exist/);
   assert.throws(() => dates(3, { formats: [1.5] }), /format 1.5 does not exist/);
   assert.throws(() => dates(3, { formats: [3, 3] }), /formats repeat/);
+});
+
+test("dateLists: 1 to maxDates dates per input, joined; each part is a date of its target; seeded", () => {
+  const lists = dateLists(300, { maxDates: 3, seed: 4 });
+  assert.equal(lists.length, 300);
+  assert.deepEqual(dateLists(300, { maxDates: 3, seed: 4 }), lists);
+  const counts = [1, 2, 3].map((k) => lists.filter((l) => l.count === k).length);
+  assert.ok(counts.every((c) => c > 70), `every count appears about a third of the time: ${counts}`);
+  for (const l of lists) {
+    const inputs = l.input.split(DATE_LIST_SEPARATOR);
+    const targets = l.target.split(" ");
+    assert.equal(inputs.length, l.count);
+    assert.equal(targets.length, l.count);
+    inputs.forEach((input, i) => assert.ok(DATE_FORMATS.some((_, f) => formatDate(targets[i], f) === input), `"${input}" is ${targets[i]} in some format`));
+  }
+  assert.ok(dateLists(50, { maxDates: 1 }).every((l) => l.count === 1 && !l.input.includes(DATE_LIST_SEPARATOR)));
+  assert.throws(() => dateLists(3, { maxDates: 0 }), /maxDates must be a whole number >= 1/);
 });

@@ -206,3 +206,44 @@ export function dates(n: number, opts: DateOptions = {}): DatePair[] {
   }
   return out;
 }
+
+/** One pair of {@link dateLists}: several dates in one input, their ISO forms in one target. */
+export interface DateListPair {
+  /** The human-readable dates joined by {@link DATE_LIST_SEPARATOR}, e.g. "3 may 1979; 04.07.81". */
+  readonly input: string;
+  /** Their ISO forms joined by single spaces, e.g. "1979-05-03 1981-07-04". */
+  readonly target: string;
+  /** How many dates. */
+  readonly count: number;
+}
+
+/** What separates the dates of a {@link dateLists} input (no format writes it). */
+export const DATE_LIST_SEPARATOR = "; ";
+
+/**
+ * `n` seeded inputs of 1 to `maxDates` dates each (the count uniform), every date drawn as {@link dates}
+ * draws it (`years`, `formats`), for an encoder–decoder that must carry several dates through its one context
+ * vector: the longer the list, the more the context has to hold.
+ *
+ * ```ts
+ * dateLists(2, { maxDates: 3, seed: 1 });
+ * // [{ input: "12.06.71; the 3rd of may, 1979", target: "1971-06-12 1979-05-03", count: 2 }, …]
+ * ```
+ */
+export function dateLists(n: number, opts: DateOptions & { readonly maxDates: number }): DateListPair[] {
+  const { maxDates, seed = DEFAULT_SEED } = opts;
+  if (!Number.isInteger(n) || n < 0) throw new Error(`dateLists(n): n must be a whole number >= 0, got ${n}.`);
+  if (!Number.isInteger(maxDates) || maxDates < 1) throw new Error(`dateLists: maxDates must be a whole number >= 1, got ${maxDates}.`);
+  const rng = new Rng(seed);
+  const counts = Array.from({ length: n }, () => 1 + rng.int(maxDates));
+  const all = dates(
+    counts.reduce((a, b) => a + b, 0),
+    { ...opts, seed: rng.nextUint32() },
+  );
+  let next = 0;
+  return counts.map((count) => {
+    const group = all.slice(next, next + count);
+    next += count;
+    return { input: group.map((p) => p.input).join(DATE_LIST_SEPARATOR), target: group.map((p) => p.target).join(" "), count };
+  });
+}
