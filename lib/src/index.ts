@@ -90,6 +90,7 @@ export { seq2seqStepper, translate, greedyExactMatch, batchSources, batchTargets
 export { seq2seqSvg } from "./data";
 export { pca, accuracyByPosition, compareDecoders } from "./lab";
 export { bleu, corpusBleu } from "./data";
+export { BLEU_EXERCISE_PRED, BLEU_EXERCISE_LABEL } from "./exercises";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

@@ -7,4 +7,6 @@ export type { GRUNewStateFunction } from "./gru";
 export type { LSTMBiases, LSTMHiddenFunction } from "./lstm";
 export type { ProbeAccuracies, StackedForwardFunction } from "./deep-rnn";
 export type { BidirectionalForwardFunction, BlankAccuracies } from "./bidirectional";
+export type { BeamStepFunction, LiveBeam } from "./seq2seq";
+export { BLEU_EXERCISE_PRED, BLEU_EXERCISE_LABEL } from "./seq2seq";
 export type { EasierNames } from "./dinosaur-names";

@@ -16,6 +16,7 @@ import { LANGUAGE_MODEL_EXERCISES } from "./language-models";
 import { LSTM_EXERCISES } from "./lstm";
 import { PLOTS_EXERCISES } from "./plots";
 import { RNN_EXERCISES } from "./rnn";
+import { SEQ2SEQ_EXERCISES } from "./seq2seq";
 
 /** Every notebook's exercises, keyed by the notebook's file name without `.ipynb`. */
 export const EXERCISE_BOOKS = {
@@ -26,6 +27,7 @@ export const EXERCISE_BOOKS = {
   "04-lstm": LSTM_EXERCISES,
   "05-deep-rnn": DEEP_RNN_EXERCISES,
   "06-bidirectional": BIDIRECTIONAL_EXERCISES,
+  "07-seq2seq": SEQ2SEQ_EXERCISES,
   "08-dinosaur-names": DINOSAUR_NAMES_EXERCISES,
 } as const;
 
