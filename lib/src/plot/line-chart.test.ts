@@ -54,3 +54,15 @@ test("lineChart rejects no series, empty series and mismatched x/y lengths", () 
   assert.throws(() => lineChart({ name: "loss", x: [1, 2, 3], y: [1, 2] }), /3 x values but 2 y values/);
   assert.throws(() => lineChart({ name: "loss", y: ["a"] as unknown as number[] }), /not a number/);
 });
+
+test("lineChart: a series' colour goes to its line and its markers; without one, plotly chooses", () => {
+  const fig = lineChart([
+    { name: "a", y: [1, 2], color: "hsl(30, 70%, 45%)", mode: "markers" },
+    { name: "b", y: [3, 4] },
+  ]);
+  const [a, b] = fig.data as { line?: { color?: string }; marker?: { color?: string } }[];
+  assert.equal(a.line?.color, "hsl(30, 70%, 45%)");
+  assert.equal(a.marker?.color, "hsl(30, 70%, 45%)");
+  assert.equal(b.line, undefined);
+  assert.equal(b.marker, undefined);
+});

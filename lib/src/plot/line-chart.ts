@@ -23,6 +23,8 @@ export interface LineSeries {
   readonly mode?: "lines" | "markers" | "lines+markers";
   /** Draw this series against the right-hand y axis (for a second unit, e.g. perplexity beside loss). */
   readonly rightAxis?: boolean;
+  /** A CSS colour for its line and markers (default: plotly's palette, which repeats after 10 series). */
+  readonly color?: string;
 }
 
 /** Options of {@link lineChart}. */
@@ -67,6 +69,10 @@ export function lineChart(series: LineSeries | readonly LineSeries[], config: Li
     }
     const trace: Partial<ScatterData> = { type: "scatter", mode: s.mode ?? "lines", name: s.name, x, y };
     if (s.rightAxis) trace.yaxis = "y2";
+    if (s.color !== undefined) {
+      trace.line = { color: s.color };
+      trace.marker = { color: s.color };
+    }
     return trace;
   });
   const layout: Partial<Layout> = {
