@@ -92,6 +92,17 @@ export { pca, accuracyByPosition, compareDecoders } from "./lab";
 export { bleu, corpusBleu } from "./data";
 export { BLEU_EXERCISE_PRED, BLEU_EXERCISE_LABEL } from "./exercises";
 
+// 07b · attention: masked softmax, additive and dot-product scores, an attention decoder, alignments
+export {
+  maskedSoftmax,
+  AdditiveAttentionScratch,
+  AdditiveAttention,
+  DotProductAttentionScratch,
+  DotProductAttention,
+  buildAttention,
+} from "./rnn";
+export { AttentionDecoder, buildAttentionSeq2Seq, attentionMap } from "./rnn";
+
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
 export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";

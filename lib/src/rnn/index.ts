@@ -23,3 +23,5 @@ export * from "./sequence-classifier";
 export * from "./sequence-tagger";
 export * from "./bidirectional";
 export * from "./seq2seq";
+export * from "./attention";
+export * from "./attention-decoder";

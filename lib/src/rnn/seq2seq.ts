@@ -65,20 +65,26 @@ export interface DecoderState {
   readonly encoded: EncoderResult;
   /** The decoder block's state. */
   readonly hidden: RecurrentState;
+  /**
+   * What a decoder computed once from the encoder's result and reads at every step, batch-first
+   * `[batchSize, …]` (an attention decoder's values and prepared keys). Shared between steps like `encoded`.
+   */
+  readonly memory?: readonly tf.Tensor[];
 }
 
 /** Every tensor of a decoder state (to dispose or keep it). */
 export function decoderStateTensors(state: DecoderState): tf.Tensor[] {
   const e = state.encoded;
-  return [e.outputs, ...e.state, e.context, e.srcLens, ...state.hidden];
+  return [e.outputs, ...e.state, e.context, e.srcLens, ...state.hidden, ...(state.memory ?? [])];
 }
 
 /** Rows `rows` of a decoder state, in that order (rows may repeat: beam search duplicates them). New tensors. */
 export function gatherDecoderState(state: DecoderState, rows: readonly number[]): DecoderState {
   const e = state.encoded;
+  const memory = state.memory ?? [];
   const [outputs, context, srcLens, ...rest] = tf.tidy(() => {
     const idx = tf.tensor1d(Int32Array.from(rows), "int32");
-    return [tf.gather(e.outputs, idx, 1), ...[e.context, e.srcLens, ...e.state, ...state.hidden].map((t) => tf.gather(t, idx))];
+    return [tf.gather(e.outputs, idx, 1), ...[e.context, e.srcLens, ...e.state, ...state.hidden, ...memory].map((t) => tf.gather(t, idx))];
   });
   const encoded: EncoderResult = {
     outputs: outputs as tf.Tensor3D,
@@ -86,7 +92,30 @@ export function gatherDecoderState(state: DecoderState, rows: readonly number[])
     srcLens: srcLens as tf.Tensor1D,
     state: rest.slice(0, e.state.length) as tf.Tensor2D[],
   };
-  return { encoded, hidden: rest.slice(e.state.length) as tf.Tensor2D[] };
+  const numHidden = state.hidden.length;
+  const hidden = rest.slice(e.state.length, e.state.length + numHidden) as tf.Tensor2D[];
+  return state.memory ? { encoded, hidden, memory: rest.slice(e.state.length + numHidden) } : { encoded, hidden };
+}
+
+/**
+ * d2l's `Decoder` contract, which {@link EncoderDecoder}, the `Stepper` and every sampler rely on: a
+ * state made from the encoder's result, then logits for any number of target steps from that state.
+ * {@link Seq2SeqDecoder} and the attention decoder implement it.
+ */
+export interface SequenceDecoder {
+  /** Target tokens (the width of the logits). */
+  readonly vocabSize: number;
+  /** Width of the encoder outputs the decoder reads (the encoder's `numHiddens`). */
+  readonly contextSize: number;
+  /** The state before the first target token. It takes ownership of nothing: `encoded` stays the caller's. */
+  initState(encoded: EncoderResult): DecoderState;
+  /**
+   * Logits `[numSteps, batchSize, vocabSize]` for `ids` int32 `[numSteps, batchSize]` (the previous tokens),
+   * and the state after the last step: new `hidden`, the same `encoded` and `memory`.
+   */
+  forward(ids: tf.Tensor2D, state: DecoderState, opts?: { readonly training?: boolean }): [tf.Tensor3D, DecoderState];
+  trainableVariables(): tf.Variable[];
+  dispose(): void;
 }
 
 /** Configuration of {@link Seq2SeqEncoder}. */
@@ -171,7 +200,7 @@ export interface Seq2SeqDecoderConfig {
 }
 
 /** d2l's `Seq2SeqDecoder`: embed the previous token, append `C`, run the block, project to the vocabulary. */
-export class Seq2SeqDecoder {
+export class Seq2SeqDecoder implements SequenceDecoder {
   readonly embedding: TokenEncoder;
   readonly block: RecurrentBlock;
   readonly vocabSize: number;
@@ -252,9 +281,10 @@ export class Seq2SeqDecoder {
 }
 
 /** Configuration of {@link EncoderDecoder}. */
-export interface EncoderDecoderConfig {
+export interface EncoderDecoderConfig<D extends SequenceDecoder = SequenceDecoder> {
   readonly encoder: Seq2SeqEncoder;
-  readonly decoder: Seq2SeqDecoder;
+  /** A {@link Seq2SeqDecoder}, an attention decoder, or any {@link SequenceDecoder}. */
+  readonly decoder: D;
   /** The target vocabulary's `<bos>`: the decoder's first input. */
   readonly bosId: number;
   /**
@@ -281,9 +311,9 @@ interface PairTensors {
  * encoded source and the target shifted right. Trainable by the generic Trainer (`loss`, `scores`,
  * `trainableVariables`); decoded step by step by `seq2seqStepper`.
  */
-export class EncoderDecoder {
+export class EncoderDecoder<D extends SequenceDecoder = SequenceDecoder> {
   readonly encoder: Seq2SeqEncoder;
-  readonly decoder: Seq2SeqDecoder;
+  readonly decoder: D;
   readonly bosId: number;
   readonly teacherForcing: number;
   readonly metrics: readonly Metric<Seq2SeqBatch, never>[];
@@ -293,7 +323,7 @@ export class EncoderDecoder {
   readonly vocabSize: number;
   private readonly rng: Rng;
 
-  constructor(config: EncoderDecoderConfig) {
+  constructor(config: EncoderDecoderConfig<D>) {
     const { encoder, decoder, bosId, teacherForcing = 1, seed = 0 } = config;
     if (!(teacherForcing >= 0 && teacherForcing <= 1))
       throw new Error(`EncoderDecoder: teacherForcing is a probability in [0, 1], got ${teacherForcing}.`);
@@ -445,7 +475,7 @@ export interface Seq2SeqSizes {
  * d2l's encoder–decoder of `kind` cells in `style`: scratch (`GRUScratch`… and a scratch embedding),
  * concise (`tf.layers`) or fused (WebAssembly kernels), with `numLayers` layers on each side.
  */
-export function buildSeq2Seq(kind: CellKind, style: BlockStyle, sizes: Seq2SeqSizes): EncoderDecoder {
+export function buildSeq2Seq(kind: CellKind, style: BlockStyle, sizes: Seq2SeqSizes): EncoderDecoder<Seq2SeqDecoder> {
   const { srcVocabSize, tgtVocabSize, bosId, embedSize, numHiddens, numLayers = 1, teacherForcing, metrics, seed = 0, sigma } = sizes;
   const block = (numInputs: number, s: number): RecurrentBlock =>
     numLayers === 1
