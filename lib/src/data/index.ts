@@ -24,3 +24,4 @@ export * from "./spaces";
 export * from "./blanks";
 export * from "./pairs";
 export * from "./bleu";
+export * from "./g2p";

@@ -162,6 +162,38 @@ test("textPairSource: words, and vocabularies given by the caller", () => {
   assert.deepEqual(tgtVocab.decode(b.Y), ["z", "x", "<eos>"]);
 });
 
+test("textPairSource: targetTokenize — characters in, space-separated words out; decodeTarget joins with spaces", () => {
+  const pairs = [
+    { input: "cat", target: "K AE T" },
+    { input: "act", target: "AE K  T" }, // two spaces: still three phonemes
+    { input: "at", target: "AE T" },
+  ];
+  const data = textPairSource(pairs, { batchSize: 4, valFraction: 0, testFraction: 0, tokenize: "chars", targetTokenize: "words" });
+  assert.deepEqual([...data.srcVocab.tokens].sort(), ["<pad>", "a", "c", "t"]);
+  assert.deepEqual(data.tgtVocab.tokens, ["<pad>", "<bos>", "<eos>", "AE", "T", "K"]);
+  assert.equal(data.srcSteps, 3, "the longest source, in characters");
+  assert.equal(data.numSteps, 4, "3 phonemes + <eos>");
+  assert.deepEqual(data.encodeSource("tac"), ["t", "a", "c"].map((c) => data.srcVocab.idOf(c)), "sources stay characters");
+  assert.equal(data.decodeTarget([...data.tgtVocab.encode(["K", "AE", "T"]), data.tgtVocab.eosId!, 3]), "K AE T");
+  const [b] = [...data.trainBatches(1)];
+  const r = sourcesOf(data, b).indexOf("act");
+  assert.deepEqual(data.tgtVocab.decode(row(b.Y, r, 4)), ["AE", "K", "T", "<eos>"]);
+  // Without targetTokenize both sides follow tokenize: the same targets become characters (and spaces).
+  const chars = textPairSource(pairs, { batchSize: 4, valFraction: 0, testFraction: 0 });
+  assert.ok(chars.tgtVocab.has(" ") && chars.tgtVocab.has("A") && !chars.tgtVocab.has("AE"));
+  assert.equal(chars.decodeTarget(chars.tgtVocab.encode([..."K AE"])), "K AE");
+  // And the reverse: words in, characters out.
+  const rev = textPairSource([{ input: "good day", target: "ok" }], { batchSize: 1, valFraction: 0, testFraction: 0, tokenize: "words", targetTokenize: "chars" });
+  assert.deepEqual(rev.encodeSource("day good"), [rev.srcVocab.idOf("day"), rev.srcVocab.idOf("good")]);
+  assert.equal(rev.decodeTarget(rev.tgtVocab.encode(["o", "k"])), "ok");
+  assert.throws(() => textPairSource(pairs, { batchSize: 1, targetTokenize: "phones" as "words" }), /targetTokenize must be "chars" or "words", got "phones"/);
+  const tgtVocab = Vocab.build(["K", "AE"], { reserved: ["<pad>", "<bos>", "<eos>"] });
+  assert.throws(
+    () => textPairSource(pairs, { batchSize: 1, valFraction: 0, testFraction: 0, targetTokenize: "words", tgtVocab }),
+    /word "T" of target 0 \("K AE T"\) is not in the vocabulary/,
+  );
+});
+
 test("textPairSource: errors say what to do", () => {
   const ok = [{ input: "a", target: "b" }];
   const one = { batchSize: 1, valFraction: 0, testFraction: 0 };

@@ -114,6 +114,11 @@ export interface TextPairSourceOptions {
   readonly tgtVocab?: Vocab;
   /** `"chars"` (default): one token per character (code point); `"words"`: split on whitespace, case and punctuation kept. */
   readonly tokenize?: PairTokenization;
+  /**
+   * How targets are cut, when they differ from sources: e.g. `tokenize: "chars"` with `targetTokenize: "words"`
+   * reads a word letter by letter and writes phonemes `"K AE T"` as three tokens. Default: `tokenize`.
+   */
+  readonly targetTokenize?: PairTokenization;
 }
 
 /** The {@link BatchSource} of {@link textPairSource}: three disjoint splits, both vocabularies and the ways between text and ids. */
@@ -140,17 +145,17 @@ export interface PairSource extends BatchSource<PairBatch> {
   readonly numSteps: number;
   /** A source text as ids of `srcVocab` (unpadded). @throws Error when it is empty or holds a token the vocab does not know. */
   encodeSource(text: string): number[];
-  /** Target ids back to text: stops at the first `<eos>`, skips `<bos>` and `<pad>`. */
+  /** Target ids back to text: stops at the first `<eos>`, skips `<bos>` and `<pad>`; tokens joined as the targets were cut (`""` for chars, `" "` for words). */
   decodeTarget(ids: ArrayLike<number>): string;
 }
 
 const W = "textPairSource";
 
 /** `text` → tokens, and tokens → text, for one tokenization. */
-function tokenizer(mode: PairTokenization): { split: (text: string) => string[]; join: string } {
+function tokenizer(mode: PairTokenization, option: string): { split: (text: string) => string[]; join: string } {
   if (mode === "chars") return { split: charTokens, join: "" };
   if (mode === "words") return { split: (t) => wordTokens(t, { lowercase: false, punctuation: "keep" }), join: " " };
-  throw new Error(`${W}: tokenize must be "chars" or "words", got ${JSON.stringify(mode)}.`);
+  throw new Error(`${W}: ${option} must be "chars" or "words", got ${JSON.stringify(mode)}.`);
 }
 
 /** Ids of `tokens` in `vocab`. @throws Error naming the token and where it came from when the vocab does not know it. */
@@ -186,6 +191,7 @@ function checkFraction(name: string, f: number): void {
  */
 export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceOptions): PairSource {
   const { batchSize, valFraction = 0.1, testFraction = 0.1, seed = DEFAULT_SEED, splitBy = "target", tokenize = "chars" } = opts;
+  const targetTokenize = opts.targetTokenize ?? tokenize;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${W}: batchSize must be a positive integer, got ${batchSize}.`);
   checkFraction("valFraction", valFraction);
   checkFraction("testFraction", testFraction);
@@ -193,7 +199,8 @@ export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceO
     throw new Error(`${W}: valFraction + testFraction = ${valFraction + testFraction} leaves nothing for training; keep their sum below 1 (e.g. 0.1 and 0.1).`);
   }
   if (splitBy !== "target" && splitBy !== "input") throw new Error(`${W}: splitBy must be "target" or "input", got ${JSON.stringify(splitBy)}.`);
-  const { split, join } = tokenizer(tokenize);
+  const { split, join } = tokenizer(tokenize, "tokenize");
+  const { split: splitTarget, join: joinTarget } = tokenizer(targetTokenize, "targetTokenize");
   if (pairs.length === 0) throw new Error(`${W}: no pairs. Give a list of { input, target } such as dates(10_000).`);
 
   // Distinct pairs, tokenized; texts compared after tokenization ("a  b" and "a b" are one input in "words").
@@ -202,10 +209,10 @@ export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceO
   pairs.forEach((p, i) => {
     if (typeof p?.input !== "string" || typeof p.target !== "string") throw new Error(`${W}: pair ${i} is not { input: string, target: string }.`);
     const src = split(p.input);
-    const tgt = split(p.target);
+    const tgt = splitTarget(p.target);
     if (src.length === 0) throw new Error(`${W}: pair ${i} has an empty input (${JSON.stringify(p.input)}); remove it, an encoder needs at least one token.`);
     if (tgt.length === 0) throw new Error(`${W}: pair ${i} has an empty target (${JSON.stringify(p.target)}); remove it, the decoder would only learn to stop.`);
-    const [s, t] = [src.join(join), tgt.join(join)];
+    const [s, t] = [src.join(join), tgt.join(joinTarget)];
     const id = JSON.stringify([s, t]);
     if (seen.has(id)) return;
     seen.add(id);
@@ -232,7 +239,7 @@ export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceO
   const srcPad: number = maybeSrcPad;
   const tgtIds = lineSpecialIds(tgtVocab);
   const srcIds = kept.map((k) => encodeChecked(k.src, srcVocab, `input ${k.index} (${JSON.stringify(k.pair.input)})`, tokenize));
-  const tgtIdLists = kept.map((k) => encodeChecked(k.tgt, tgtVocab, `target ${k.index} (${JSON.stringify(k.pair.target)})`, tokenize));
+  const tgtIdLists = kept.map((k) => encodeChecked(k.tgt, tgtVocab, `target ${k.index} (${JSON.stringify(k.pair.target)})`, targetTokenize));
   const longest = (lists: readonly (readonly number[])[]): number => lists.reduce((n, l) => Math.max(n, l.length), 0);
   const shape = { srcSteps: longest(srcIds), numSteps: longest(tgtIdLists) + 1 };
 
@@ -286,7 +293,7 @@ export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceO
       for (let i = 0; i < ids.length && ids[i] !== eos; i++) {
         if (ids[i] !== bos && ids[i] !== tgtPad) out.push(tgtVocab.tokenOf(ids[i]));
       }
-      return out.join(join);
+      return out.join(joinTarget);
     },
   };
 }
