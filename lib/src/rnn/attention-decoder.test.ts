@@ -138,6 +138,21 @@ test("attention maps are [target + 1, source], rows sum to 1; greedy equals beam
   model.dispose();
 });
 
+test("gradients reach every parameter of every variant (the bridge, W_c, the attention's matrices)", () => {
+  const batch = pairBatch(PAIRS);
+  for (const [name, sizes] of [...VARIANTS, ["bridge on a one-way encoder", { ...base, init: "bridge" }] as [string, AttentionSeq2SeqSizes]]) {
+    for (const style of ["scratch", "fused"] as const) {
+      const model = buildAttentionSeq2Seq("gru", style, sizes);
+      const vars = model.trainableVariables();
+      const { value, grads } = tf.variableGrads(() => model.loss(batch, { training: true }), vars);
+      const dead = vars.filter((v) => !(tf.max(tf.abs(grads[v.name])).dataSync()[0] > 0)).map((v) => v.name);
+      assert.deepEqual(dead, [], `${name} (${style}): no gradient for ${dead}`);
+      tf.dispose([value, ...Object.values(grads)]);
+      model.dispose();
+    }
+  }
+});
+
 test("bad configurations are explained", () => {
   const attention = new AdditiveAttentionScratch({ querySize: 6, keySize: 6, attentionSize: 3 });
   assert.throws(

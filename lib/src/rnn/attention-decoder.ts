@@ -157,7 +157,7 @@ export class AttentionDecoder implements SequenceDecoder {
     else if (this.init === "bridge") {
       hidden = tf.tidy(() => {
         const all = tf.tanh(tf.add(tf.matMul(encoded.context, this.W_b as tf.Variable), this.b_b as tf.Variable)); // [B, numStates·h]
-        return tf.split(all, this.block.numStates, 1) as tf.Tensor2D[];
+        return Array.from({ length: this.block.numStates }, (_, i) => tf.slice(all, [0, i * h], [B, h]) as tf.Tensor2D); // one slice per state (tf.split's gradient fails for one part)
       });
     } else {
       const fits = encoded.state.length === this.block.numStates && encoded.state.every((s) => s.shape[0] === B && s.shape[1] === h);
