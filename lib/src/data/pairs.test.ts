@@ -218,3 +218,29 @@ test("textPairSource: errors say what to do", () => {
   assert.throws(() => data.encodeSource("q"), /character "q" of the text "q" is not in the vocabulary/);
   assert.throws(() => data.encodeSource(""), /has no tokens/);
 });
+
+test('textPairSource padding "batch": each batch padded to its own longest pair, similar lengths together, every pair once per epoch, reproducible', () => {
+  const words = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggggggggggggggggggggg"];
+  const pairs: TextPair[] = Array.from({ length: 2000 }, (_, i) => {
+    const w = words[i % 7].slice(0, 1 + (i % words[i % 7].length)) + String.fromCharCode(97 + (i % 26)) + String(i);
+    return { input: w, target: w.toUpperCase() };
+  });
+  const opts = { batchSize: 16, valFraction: 0.1, testFraction: 0.1, splitBy: "input" as const };
+  const all = textPairSource(pairs, opts);
+  const tight = textPairSource(pairs, { ...opts, padding: "batch" });
+  const padded = (b: PairBatch) => b.batchSize * b.srcSteps;
+  const [epochAll, epochTight] = [[...all.trainBatches(1)], [...tight.trainBatches(1)]];
+  for (const b of epochTight) {
+    assert.equal(b.srcSteps, Math.max(...b.srcLens), "padded to its own longest source");
+    assert.equal(b.numSteps, Math.max(...b.tgtLens), "padded to its own longest target + <eos>");
+  }
+  const real = epochTight.reduce((n, b) => n + b.srcLens.reduce((a, x) => a + x, 0), 0);
+  const [padAll, padTight] = [epochAll, epochTight].map((e) => e.reduce((n, b) => n + padded(b), 0));
+  assert.ok(padTight < 0.5 * padAll && padTight < 1.2 * real, `padded source positions: ${padTight} batch vs ${padAll} all (${real} real)`);
+  const key = (b: PairBatch) => Array.from({ length: b.batchSize }, (_, r) => Array.from(b.src.subarray(r * b.srcSteps, r * b.srcSteps + b.srcLens[r])).join());
+  assert.deepEqual(epochTight.flatMap(key).sort(), epochAll.flatMap(key).sort(), "the same pairs, each once");
+  assert.deepEqual([...tight.trainBatches(1)].flatMap(key), epochTight.flatMap(key), "an epoch is reproducible");
+  assert.notDeepEqual([...tight.trainBatches(2)].flatMap(key), epochTight.flatMap(key), "and the next one differs");
+  assert.deepEqual([...tight.valBatches()].flatMap(key), [...all.valBatches()].flatMap(key), "validation keeps its order");
+  assert.throws(() => textPairSource(pairs, { ...opts, padding: "none" as "all" }), /padding must be "all" or "batch"/);
+});

@@ -119,6 +119,13 @@ export interface TextPairSourceOptions {
    * reads a word letter by letter and writes phonemes `"K AE T"` as three tokens. Default: `tokenize`.
    */
   readonly targetTokenize?: PairTokenization;
+  /**
+   * `"all"` (default): every batch is padded to the longest source and target of all pairs; `"batch"`: each
+   * batch only to its own longest, and training batches are made of pairs of similar length (each epoch's
+   * shuffle is cut into windows of 32 batches, sorted by length inside a window, and the batches shuffled
+   * again). Much less padding, so much faster, when a few pairs are far longer than most (CMUdict words).
+   */
+  readonly padding?: "all" | "batch";
 }
 
 /** The {@link BatchSource} of {@link textPairSource}: three disjoint splits, both vocabularies and the ways between text and ids. */
@@ -139,9 +146,9 @@ export interface PairSource extends BatchSource<PairBatch> {
   readonly testPairs: readonly TextPair[];
   /** Training batches per epoch. */
   readonly batchesPerEpoch: number;
-  /** The padded source length of every batch: the longest input of all pairs. */
+  /** The padded source length of every batch: the longest input of all pairs (the most a batch has with `padding: "batch"`). */
   readonly srcSteps: number;
-  /** The padded decoder length of every batch: the longest target of all pairs + 1. */
+  /** The padded decoder length of every batch: the longest target of all pairs + 1 (the most a batch has with `padding: "batch"`). */
   readonly numSteps: number;
   /** A source text as ids of `srcVocab` (unpadded). @throws Error when it is empty or holds a token the vocab does not know. */
   encodeSource(text: string): number[];
@@ -185,13 +192,16 @@ function checkFraction(name: string, f: number): void {
  * (`"input"`) all go to one split, so no target (or input) is in two splits; `valFraction` and
  * `testFraction` of the groups, drawn with `seed`, are held out. Training pairs are reshuffled every epoch
  * (reproducibly); validation and test batches never change. Every batch has the same shape
- * `[batchSize, srcSteps]` / `[batchSize, numSteps]` (the last of a split may have fewer rows).
+ * `[batchSize, srcSteps]` / `[batchSize, numSteps]` (the last of a split may have fewer rows), unless
+ * `padding: "batch"` pads each to its own longest pair.
  * @throws Error when there are no pairs, an input or target is empty, a fraction is out of range or leaves
  * no training pair, a token is missing from a given vocabulary, or `batchSize` is not a positive integer.
  */
 export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceOptions): PairSource {
   const { batchSize, valFraction = 0.1, testFraction = 0.1, seed = DEFAULT_SEED, splitBy = "target", tokenize = "chars" } = opts;
   const targetTokenize = opts.targetTokenize ?? tokenize;
+  const padding = opts.padding ?? "all";
+  if (padding !== "all" && padding !== "batch") throw new Error(`${W}: padding must be "all" or "batch", got ${JSON.stringify(padding)}.`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${W}: batchSize must be a positive integer, got ${batchSize}.`);
   checkFraction("valFraction", valFraction);
   checkFraction("testFraction", testFraction);
@@ -245,6 +255,7 @@ export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceO
 
   const indicesOf = (p: number): number[] => kept.flatMap((k, i) => (part[groupOf.get(k.key)!] === p ? [i] : []));
   const [trainIdx, valIdx, testIdx] = [indicesOf(0), indicesOf(1), indicesOf(2)];
+  const perBatch = padding === "batch";
   function* batchesOf(order: readonly number[]): Generator<PairBatch> {
     for (let i = 0; i < order.length; i += batchSize) {
       const chunk = order.slice(i, i + batchSize);
@@ -253,9 +264,19 @@ export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceO
         chunk.map((j) => tgtIdLists[j]),
         srcPad,
         tgtIds,
-        shape,
+        perBatch ? {} : shape,
       );
     }
+  }
+  /** With `padding: "batch"`: windows of 32 batches sorted by length, cut into batches, the batches shuffled (all seeded by `rng`). */
+  function bucketed(order: number[], rng: Rng): number[] {
+    const window = 32 * batchSize;
+    const chunks: number[][] = [];
+    for (let w = 0; w < order.length; w += window) {
+      const part = order.slice(w, w + window).sort((a, b) => srcIds[a].length - srcIds[b].length || tgtIdLists[a].length - tgtIdLists[b].length);
+      for (let i = 0; i < part.length; i += batchSize) chunks.push(part.slice(i, i + batchSize));
+    }
+    return rng.shuffle(chunks).flat();
   }
   const valBatchList = [...batchesOf(valIdx)];
   const testBatchList = [...batchesOf(testIdx)];
@@ -275,7 +296,9 @@ export function textPairSource(pairs: readonly TextPair[], opts: TextPairSourceO
     numSteps: shape.numSteps,
     trainBatches(epoch: number): Iterable<PairBatch> {
       if (!Number.isInteger(epoch) || epoch < 1) throw new Error(`trainBatches(epoch): epoch is 1-based, got ${epoch}.`);
-      return batchesOf(epochRng(seed, epoch).shuffle([...trainIdx]));
+      const rng = epochRng(seed, epoch);
+      const order = rng.shuffle([...trainIdx]);
+      return batchesOf(perBatch ? bucketed(order, rng) : order);
     },
     valBatches(): Iterable<PairBatch> {
       return valBatchList;
