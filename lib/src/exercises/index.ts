@@ -9,4 +9,6 @@ export type { ProbeAccuracies, StackedForwardFunction } from "./deep-rnn";
 export type { BidirectionalForwardFunction, BlankAccuracies } from "./bidirectional";
 export type { BeamStepFunction, LiveBeam } from "./seq2seq";
 export { BLEU_EXERCISE_PRED, BLEU_EXERCISE_LABEL } from "./seq2seq";
+export type { AdditiveAttentionInputs, MaskedSoftmaxFunction } from "./attention";
+export { ADDITIVE_ATTENTION_EXERCISE } from "./attention";
 export type { EasierNames } from "./dinosaur-names";

@@ -7,6 +7,7 @@
  * ex.check(1, myParamCount);      // … Exercise 1 · parameters of the small RNN: not answered yet. …
  * ```
  */
+import { ATTENTION_EXERCISES } from "./attention";
 import { BIDIRECTIONAL_EXERCISES } from "./bidirectional";
 import { DEEP_RNN_EXERCISES } from "./deep-rnn";
 import { DINOSAUR_NAMES_EXERCISES } from "./dinosaur-names";
@@ -28,6 +29,7 @@ export const EXERCISE_BOOKS = {
   "05-deep-rnn": DEEP_RNN_EXERCISES,
   "06-bidirectional": BIDIRECTIONAL_EXERCISES,
   "07-seq2seq": SEQ2SEQ_EXERCISES,
+  "07b-attention": ATTENTION_EXERCISES,
   "08-dinosaur-names": DINOSAUR_NAMES_EXERCISES,
 } as const;
 
