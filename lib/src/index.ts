@@ -91,6 +91,7 @@ export { seq2seqSvg } from "./data";
 export { pca, accuracyByPosition, compareDecoders } from "./lab";
 export { bleu, corpusBleu } from "./data";
 export { BLEU_EXERCISE_PRED, BLEU_EXERCISE_LABEL } from "./exercises";
+export { ADDITIVE_ATTENTION_EXERCISE } from "./exercises";
 
 // 07b · attention: masked softmax, additive and dot-product scores, an attention decoder, alignments
 export {
@@ -102,6 +103,8 @@ export {
   buildAttention,
 } from "./rnn";
 export { AttentionDecoder, buildAttentionSeq2Seq, attentionMap } from "./rnn";
+export { g2pPairs, g2pSource, editDistance, g2pErrorRates, G2P_COUNTS } from "./data";
+export { G2P_NOTEBOOK, G2P_LONG_RUN, g2pData, g2pModel, g2pRun, trainG2P, transcribe, evaluateG2P, saveG2PReport, readG2PReport } from "./lab";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

@@ -56,6 +56,16 @@ export function cacheKey(settings: unknown): string {
     .slice(0, 12);
 }
 
+/**
+ * The folder where {@link trainOrLoad} keeps (or would keep) the checkpoint of `name` with `settings`, and
+ * whether it exists: so a notebook can load a long run's model when someone has trained it, and train a
+ * smaller one otherwise.
+ */
+export function cachedRun(name: string, settings: unknown, root?: string): { readonly dir: string; readonly exists: boolean } {
+  const dir = path.join(root ?? checkpointRoot(), `${name}-${cacheKey(settings)}`);
+  return { dir, exists: fs.existsSync(dir) };
+}
+
 /** Options of {@link trainOrLoad}. */
 export interface TrainOrLoadOptions<H> {
   /** A readable name for the folder, e.g. `"dino-lstm"`. */
@@ -91,8 +101,8 @@ export interface TrainOrLoadResult<H> {
 export async function trainOrLoad<H>(opts: TrainOrLoadOptions<H>): Promise<TrainOrLoadResult<H>> {
   const log = opts.log ?? ((m: string) => console.log(m));
   if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`trainOrLoad: name "${opts.name}" may only hold letters, digits, '.', '_' and '-'.`);
-  const dir = path.join(opts.root ?? checkpointRoot(), `${opts.name}-${cacheKey(opts.settings)}`);
-  if (!opts.force && fs.existsSync(dir)) {
+  const { dir, exists } = cachedRun(opts.name, opts.settings, opts.root);
+  if (!opts.force && exists) {
     try {
       const ckpt = loadCheckpoint(dir);
       try {

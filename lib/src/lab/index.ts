@@ -7,3 +7,4 @@ export * from "./trees";
 export * from "./saliency";
 export * from "./pca";
 export * from "./decoders";
+export * from "./g2p";
