@@ -31,12 +31,16 @@ async function main() {
     console.log(`Decoding ${data.testWords.length} test words (${name}) ...`);
     const e = r.evaluateG2P(run.model, data, data.testWords, { beamSize });
     results.push({ decoder: name, wer: e.wer, per: e.per, seconds: e.seconds });
-    console.log(`  ${name.padEnd(8)} WER ${pct(e.wer)}  PER ${pct(e.per)}  (${e.wordErrors} of ${e.words} words wrong; ${e.seconds.toFixed(0)} s)`);
+    console.log(
+      `  ${name.padEnd(8)} WER ${pct(e.wer)}  PER ${pct(e.per)}  (${e.wordErrors} of ${e.words} words wrong; ${e.seconds.toFixed(0)} s)`,
+    );
   }
   r.saveG2PReport(run.dir, { recipe, trainSeconds, testWords: data.testWords.length, results });
   console.log(`\ndecoder   WER       PER`);
   for (const x of results) console.log(`${x.decoder.padEnd(9)} ${pct(x.wer).padEnd(9)} ${pct(x.per)}`);
-  console.log(`Published anchors (CMUSphinx g2p-seq2seq, latest CMUdict with stress): LSTM 2×64 ≈ 39 %, 2×512 ≈ 31 %, Transformer 3×256 30.2 %, Phonetisaurus 33.9 %.`);
+  console.log(
+    `Published anchors (CMUSphinx g2p-seq2seq, latest CMUdict with stress): LSTM 2×64 ≈ 39 %, 2×512 ≈ 31 %, Transformer 3×256 30.2 %, Phonetisaurus 33.9 %.`,
+  );
   console.log(`Saved the scores to ${run.dir}; notebook 07b loads this model and shows them.`);
   run.model.dispose();
 }

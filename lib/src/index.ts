@@ -104,7 +104,18 @@ export {
 } from "./rnn";
 export { AttentionDecoder, buildAttentionSeq2Seq, attentionMap } from "./rnn";
 export { g2pPairs, g2pSource, editDistance, g2pErrorRates, G2P_COUNTS } from "./data";
-export { G2P_NOTEBOOK, G2P_LONG_RUN, g2pData, g2pModel, g2pRun, trainG2P, transcribe, evaluateG2P, saveG2PReport, readG2PReport } from "./lab";
+export {
+  G2P_NOTEBOOK,
+  G2P_LONG_RUN,
+  g2pData,
+  g2pModel,
+  g2pRun,
+  trainG2P,
+  transcribe,
+  evaluateG2P,
+  saveG2PReport,
+  readG2PReport,
+} from "./lab";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

@@ -58,7 +58,12 @@ test("trainG2P trains through the cache and loads on the second call; transcribe
     assert.deepEqual(transcribe(second.model, data, words), greedy, "the loaded model transcribes as the trained one");
     assert.ok(logs.some((m) => /Loaded the trained model from the cache/.test(m)));
     assert.equal(readG2PReport(run.dir), undefined);
-    const report = { recipe: TINY, trainSeconds: 12, testWords: 40, results: [{ decoder: "greedy", wer: e.wer, per: e.per, seconds: e.seconds }] };
+    const report = {
+      recipe: TINY,
+      trainSeconds: 12,
+      testWords: 40,
+      results: [{ decoder: "greedy", wer: e.wer, per: e.per, seconds: e.seconds }],
+    };
     saveG2PReport(run.dir, report);
     assert.deepEqual(readG2PReport(run.dir), report);
     assert.throws(() => transcribe(first.model, data, ["café"]), /character "é".*not in the vocabulary/);

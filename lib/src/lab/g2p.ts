@@ -175,7 +175,12 @@ export interface TranscribeOptions {
 }
 
 /** The phonemes the model writes for each word (greedy or beam search), batched. */
-export function transcribe(model: EncoderDecoder<AttentionDecoder>, data: G2pSource, words: readonly string[], opts: TranscribeOptions = {}): string[][] {
+export function transcribe(
+  model: EncoderDecoder<AttentionDecoder>,
+  data: G2pSource,
+  words: readonly string[],
+  opts: TranscribeOptions = {},
+): string[][] {
   const { beamSize = 1, lengthPenalty = 0.75, batchSize = 256 } = opts;
   if (!(Number.isInteger(beamSize) && beamSize >= 1)) throw new Error(`transcribe: beamSize must be a positive integer, got ${beamSize}.`);
   const eosId = data.tgtVocab.eosId as number;
@@ -200,7 +205,12 @@ export interface G2PEvaluation extends G2pErrorRatesResult {
 }
 
 /** Scores the model on `words` (usually `data.testWords`) with greedy decoding or beam search. */
-export function evaluateG2P(model: EncoderDecoder<AttentionDecoder>, data: G2pSource, words: readonly string[], opts: TranscribeOptions = {}): G2PEvaluation {
+export function evaluateG2P(
+  model: EncoderDecoder<AttentionDecoder>,
+  data: G2pSource,
+  words: readonly string[],
+  opts: TranscribeOptions = {},
+): G2PEvaluation {
   const t0 = Date.now();
   const phonemes = transcribe(model, data, words, opts);
   const rates = g2pErrorRates(

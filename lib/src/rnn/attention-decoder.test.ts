@@ -140,7 +140,10 @@ test("attention maps are [target + 1, source], rows sum to 1; greedy equals beam
 
 test("gradients reach every parameter of every variant (the bridge, W_c, the attention's matrices)", () => {
   const batch = pairBatch(PAIRS);
-  for (const [name, sizes] of [...VARIANTS, ["bridge on a one-way encoder", { ...base, init: "bridge" }] as [string, AttentionSeq2SeqSizes]]) {
+  for (const [name, sizes] of [
+    ...VARIANTS,
+    ["bridge on a one-way encoder", { ...base, init: "bridge" }] as [string, AttentionSeq2SeqSizes],
+  ]) {
     for (const style of ["scratch", "fused"] as const) {
       const model = buildAttentionSeq2Seq("gru", style, sizes);
       const vars = model.trainableVariables();
