@@ -61,6 +61,7 @@ export const G2P_NOTEBOOK: G2PRecipe = {
   variant: "luong",
   batchSize: 128,
   epochs: 2,
+  maxStepsPerEpoch: 800, // every batch of an epoch (777); set so that test mode (RNNLAB_QUICK) can scale it down
   lr: 0.005,
   lrFinal: 0.0005,
   clipNorm: 1,
@@ -150,7 +151,7 @@ export async function trainG2P(data: G2pSource, recipe: G2PRecipe, opts: TrainG2
     maxValBatches: 20,
     listener: opts.listener,
     title: `G2P · attention GRU ${recipe.numHiddens}`,
-    reportsPerEpoch: recipe.maxStepsPerEpoch === undefined ? 4 : 1,
+    reportsPerEpoch: 4,
   });
   const run = await trainOrLoad({
     name: runName(recipe),
