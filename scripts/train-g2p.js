@@ -22,7 +22,7 @@ async function main() {
   console.log(`Recipe: ${JSON.stringify(recipe)}`);
   const before = r.g2pRun(data, recipe);
   const old = before.exists ? r.readG2PReport(before.dir) : undefined;
-  const run = await r.trainG2P(data, recipe, { force });
+  const run = await r.trainG2P(data, recipe, { force, listener: new r.ConsoleProgress(undefined, { everyReport: true }) });
   const trainSeconds = run.fromCache ? (old?.trainSeconds ?? run.history.seconds) : run.history.seconds;
   console.log(`Training: ${(trainSeconds / 60).toFixed(1)} min, ${run.history.steps} steps; final ${JSON.stringify(run.history.final)}`);
   const results = [];

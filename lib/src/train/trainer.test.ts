@@ -134,6 +134,19 @@ test("training stops on NaN with a message naming the step and the gradient norm
   model.dispose();
 });
 
+test("ConsoleProgress prints epoch ends by default, and every report with everyReport (for long runs)", async () => {
+  const [quiet, chatty]: string[][] = [[], []];
+  const config = { maxEpochs: 2, lr: 0.01, reportsPerEpoch: 3 };
+  await new Trainer({ ...config, listener: new ConsoleProgress((l) => quiet.push(l)) }).fit(scratchLM(), tinySource());
+  await new Trainer({ ...config, listener: new ConsoleProgress((l) => chatty.push(l), { everyReport: true }) }).fit(
+    scratchLM(),
+    tinySource(),
+  );
+  assert.equal(quiet.filter((l) => /^epoch/.test(l)).length, 2, quiet.join("\n"));
+  assert.ok(chatty.filter((l) => /^epoch/.test(l)).length > 2, chatty.join("\n"));
+  assert.match(chatty[chatty.length - 1], /done in/);
+});
+
 test("bad configuration and mismatched data are explained", async () => {
   assert.throws(() => new Trainer({ maxEpochs: 0, lr: 0.1 }), /maxEpochs must be a positive integer/);
   assert.throws(() => new Trainer({ maxEpochs: 1, lr: NaN }), /lr must be a positive number/);

@@ -403,10 +403,15 @@ export class ConsoleProgress implements ProgressListener {
   private itemName = "items";
   private title = "";
   private readonly print: (line: string) => void;
+  private readonly everyReport: boolean;
 
-  /** @param print where lines go; `console.log` by default. */
-  constructor(print: (line: string) => void = (line) => console.log(line)) {
+  /**
+   * @param print where lines go; `console.log` by default.
+   * @param opts `everyReport: true` prints every report (`reportsPerEpoch` per epoch), not only about ten epoch ends: for long runs.
+   */
+  constructor(print: (line: string) => void = (line) => console.log(line), opts: { readonly everyReport?: boolean } = {}) {
     this.print = print;
+    this.everyReport = opts.everyReport === true;
   }
 
   onStart(plan: TrainingPlan): void {
@@ -416,6 +421,7 @@ export class ConsoleProgress implements ProgressListener {
   }
 
   onProgress(p: TrainingProgress): void {
+    if (this.everyReport) return this.print(formatProgress(p, this.maxEpochs, this.title, this.itemName));
     const every = Math.max(1, Math.round(this.maxEpochs / 10));
     const endOfEpoch = Object.keys(p.metrics).some((k) => k.startsWith("val "));
     if (!endOfEpoch || (p.epoch % every !== 0 && p.epoch !== 1 && p.epoch !== this.maxEpochs)) return;
