@@ -39,7 +39,7 @@ async function main() {
   console.log(`\ndecoder   WER       PER`);
   for (const x of results) console.log(`${x.decoder.padEnd(9)} ${pct(x.wer).padEnd(9)} ${pct(x.per)}`);
   console.log(
-    `Published anchors (CMUSphinx g2p-seq2seq, latest CMUdict with stress): LSTM 2×64 ≈ 39 %, 2×512 ≈ 31 %, Transformer 3×256 30.2 %, Phonetisaurus 33.9 %.`,
+    `Published anchors (CMUSphinx g2p-seq2seq on the latest CMUdict; their data and split differ from ours): LSTM 2×64 ≈ 39 %, 2×512 ≈ 31 %, Transformer 3×256 30.2 %, Phonetisaurus 33.9 %.`,
   );
   console.log(`Saved the scores to ${run.dir}; notebook 07b loads this model and shows them.`);
   run.model.dispose();
