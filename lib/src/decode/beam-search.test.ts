@@ -5,7 +5,7 @@ import { setupBackend } from "../backend";
 import { GRUScratch } from "../rnn/gru";
 import { RNNLMScratch } from "../rnn/rnn-lm";
 import { BeamHypothesis, beamSearch } from "./beam-search";
-import { sample } from "./sampling";
+import { AllowedTokens, sample } from "./sampling";
 import { Stepper, languageModelStepper } from "./stepper";
 
 before(async () => {
@@ -100,11 +100,16 @@ function logSoftmax64(logits: readonly number[]): number[] {
   return x.map((v) => v - logZ);
 }
 
-/** Every sequence up to `maxLength` tokens (ended by `<eos>`, or cut at `maxLength`), best score first. */
-function exhaustive(logitsOf: ToyLogits, context: number, maxLength: number, alpha: number): BeamHypothesis[] {
+/**
+ * Every sequence up to `maxLength` tokens (ended by `<eos>`, or cut at `maxLength`), best score first; with
+ * `allowed`, only the sequences whose every token it allows (scored by the model's unrenormalised `log P`).
+ */
+function exhaustive(logitsOf: ToyLogits, context: number, maxLength: number, alpha: number, allowed?: AllowedTokens): BeamHypothesis[] {
   const all: BeamHypothesis[] = [];
   const visit = (prefix: number[], logProb: number): void => {
+    const ok = allowed?.(prefix.length, prefix, context);
     logSoftmax64(logitsOf(context, prefix)).forEach((lp, v) => {
+      if (ok && !ok.includes(v)) return;
       const total = logProb + lp;
       if (v === EOS) all.push({ ids: prefix, logProb: total, score: total / (prefix.length + 1) ** alpha, finished: true });
       else if (prefix.length + 1 === maxLength)
@@ -276,4 +281,67 @@ test("options out of range are errors that say what to change", () => {
     () => beamSearch(new ToyStepper(V, () => [0, NaN, 0, 0, 0]), [0], { beamSize: 2, maxLength: 3, eosId: EOS }),
     /logit 1 is NaN/,
   );
+});
+
+test("allowedTokens: a wide beam equals exhaustive search over the allowed sequences, scored by the model's own log P", () => {
+  // Row b: token 1 is never allowed; token 2 only at even steps; <eos> only after at least b tokens.
+  const allowed: AllowedTokens = (t, generated, row) => {
+    assert.equal(t, generated.length, "t counts the beam's generated tokens");
+    return [0, 2, 3, 4].filter((v) => v !== 2 || t % 2 === 0).filter((v) => v !== EOS || t >= row);
+  };
+  const maxLength = 5;
+  for (const alpha of [0, 0.75]) {
+    const got = beamSearch(new ToyStepper(V, hashLogits), CONTEXTS, {
+      beamSize: 4 ** maxLength,
+      maxLength,
+      eosId: EOS,
+      lengthPenalty: alpha,
+      allowedTokens: allowed,
+    });
+    CONTEXTS.forEach((c, b) => {
+      const want = exhaustive(hashLogits, c, maxLength, alpha, allowed);
+      assertSameRanking(got[b], want.slice(0, 4 ** maxLength), `α ${alpha}, row ${b}`);
+      for (const h of got[b]) {
+        assert.ok(!h.ids.includes(1), `row ${b}: token 1 is never allowed`);
+        h.ids.forEach((v, t) => assert.ok(v !== 2 || t % 2 === 0, `row ${b}: token 2 at odd step ${t}`));
+        if (h.finished) assert.ok(h.ids.length >= b, `row ${b}: <eos> after ${h.ids.length} tokens`);
+      }
+    });
+    // The constraint changes the answer for some row, so the test can tell a constrained search from a free one.
+    const free = beamSearch(new ToyStepper(V, hashLogits), CONTEXTS, {
+      beamSize: 4 ** maxLength,
+      maxLength,
+      eosId: EOS,
+      lengthPenalty: alpha,
+    });
+    assert.ok(
+      CONTEXTS.some((_, b) => free[b][0].ids.join() !== got[b][0].ids.join()),
+      `α ${alpha}: the constraint changed no row's best sequence`,
+    );
+  }
+  // With a beam of 1 and α = 0 the constrained search is constrained greedy decoding.
+  const greedy = sample(new ToyStepper(V, hashLogits), CONTEXTS, {
+    method: { kind: "greedy" },
+    maxLength,
+    eosId: EOS,
+    allowedTokens: allowed,
+  });
+  const one = beamSearch(new ToyStepper(V, hashLogits), CONTEXTS, {
+    beamSize: 1,
+    maxLength,
+    eosId: EOS,
+    lengthPenalty: 0,
+    allowedTokens: allowed,
+  });
+  CONTEXTS.forEach((_, b) => assert.deepEqual(one[b][0].ids, greedy[b], `row ${b}`));
+});
+
+test("allowedTokens: nothing allowed, or an id outside the vocabulary, is an error that says what to change", () => {
+  const run = (allowedTokens: AllowedTokens): BeamHypothesis[][] =>
+    beamSearch(new ToyStepper(V, hashLogits), CONTEXTS, { beamSize: 2, maxLength: 4, eosId: EOS, allowedTokens });
+  assert.throws(() => run((t) => (t === 2 ? [] : null)), /allowedTokens allows no token at this step.*Relax the constraint/);
+  assert.throws(() => run(() => [1, V]), new RegExp(`allowedTokens returned id ${V}, which is not in the model's vocabulary of ${V}`));
+  const toy = new ToyStepper(V, hashLogits);
+  assert.throws(() => beamSearch(toy, CONTEXTS, { beamSize: 2, maxLength: 4, eosId: EOS, allowedTokens: () => [] }));
+  assert.ok(toy.disposed, "disposed after the constraint threw");
 });

@@ -35,6 +35,7 @@
  * ```
  * @see notebooks/07-seq2seq.ipynb
  */
+import type { AllowedTokens } from "./sampling";
 import type { Stepper } from "./stepper";
 
 /** The length penalty `α` when none is given (d2l's usual value). */
@@ -76,6 +77,13 @@ export interface BeamSearchOptions {
   readonly lengthPenalty?: number;
   /** Hypotheses returned per input row, at most `beamSize`. Default `beamSize`. */
   readonly numReturn?: number;
+  /**
+   * A constraint on every step, as in `sample()`: called with each beam's generated ids (`t` is their
+   * length) and its input row. A beam is extended by allowed tokens only, and they keep the model's own
+   * `log P` (not renormalised over the allowed set), so the search looks for the likeliest sequences that
+   * obey the constraint. Default none.
+   */
+  readonly allowedTokens?: AllowedTokens;
 }
 
 /** A prefix being extended: its tokens, `Σ log P`, and the stepper row holding its state. */
@@ -115,6 +123,26 @@ function logSoftmax(logits: ArrayLike<number>): Float64Array {
   for (let i = 0; i < n; i++) sum += Math.exp(logits[i] - max);
   const logZ = max + Math.log(sum); // log Σ exp(o)
   for (let i = 0; i < n; i++) out[i] = logits[i] - logZ;
+  return out;
+}
+
+/**
+ * `logp` with every token outside `allowed` set to `−∞` (a copy); `logp` itself when nothing is restricted.
+ * @throws Error when nothing is allowed or an allowed id is not in the vocabulary.
+ */
+function keepAllowed(logp: Float64Array, allowed: readonly number[] | null | undefined): Float64Array {
+  if (!allowed) return logp;
+  if (allowed.length === 0) {
+    throw new Error(
+      "beamSearch: allowedTokens allows no token at this step, so the beam cannot go on. Relax the constraint (allow at least one token per step).",
+    );
+  }
+  const out = new Float64Array(logp.length).fill(-Infinity);
+  for (const id of allowed) {
+    if (!(Number.isInteger(id) && id >= 0 && id < logp.length))
+      throw new Error(`beamSearch: allowedTokens returned id ${id}, which is not in the model's vocabulary of ${logp.length}.`);
+    out[id] = logp[id];
+  }
   return out;
 }
 
@@ -203,11 +231,14 @@ export function beamSearch<S>(stepper: Stepper<S>, input: S, opts: BeamSearchOpt
         );
       const parents: number[] = []; // the stepper row each new beam extends
       const tokens: number[] = []; // the token it reads next
-      for (const r of rows) {
+      for (const [b, r] of rows.entries()) {
         if (r.done) continue;
-        // The k + 1 best extensions of each live beam, then of them all, best first.
+        // The k + 1 best allowed extensions of each live beam, then of them all, best first.
         const candidates = r.live
-          .flatMap((beam, j) => topExtensions(logSoftmax(logits.subarray(beam.row * V, (beam.row + 1) * V)), j, beam.logProb, k + 1))
+          .flatMap((beam, j) => {
+            const logp = logSoftmax(logits.subarray(beam.row * V, (beam.row + 1) * V)); // [V]
+            return topExtensions(keepAllowed(logp, opts.allowedTokens?.(t, beam.ids, b)), j, beam.logProb, k + 1);
+          })
           .sort(compareCandidates);
         const live: Beam[] = [];
         for (const c of candidates) {

@@ -4,3 +4,4 @@ export * from "./sampling";
 export * from "./suffix";
 export * from "./beam-search";
 export * from "./seq2seq-stepper";
+export * from "./poem-constraints";
