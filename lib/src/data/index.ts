@@ -25,3 +25,5 @@ export * from "./blanks";
 export * from "./pairs";
 export * from "./bleu";
 export * from "./g2p";
+export * from "./quatrain";
+export * from "./tones";
