@@ -117,6 +117,21 @@ export {
   readG2PReport,
 } from "./lab";
 
+// 09 · Tang quatrains (in progress): the form checked and guaranteed, rhyme and tone
+export { checkQuatrain, splitQuatrain, isHan, QUATRAIN_LINE_ENDS, COUPLET_ENDS } from "./data";
+export {
+  toneOf,
+  tonalClass,
+  rhymeGroup,
+  linesRhyme,
+  matchesTonePattern,
+  RHYME_GROUPS,
+  TONE_PATTERNS,
+  FREE_POSITIONS,
+  CORPUS_RATES,
+} from "./data";
+export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatrainMaxLength } from "./decode";
+
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
 export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";
