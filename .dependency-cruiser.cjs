@@ -17,7 +17,7 @@ const LAYERS = [
   // L5 plots
   { name: "L5-plots", paths: ["plot/"] },
   // L6 projects built from everything below
-  { name: "L6-projects", paths: ["names/", "lab/", "exercises/"] },
+  { name: "L6-projects", paths: ["names/", "poems/", "lab/", "exercises/"] },
   // L7 the root barrel, which may import anything (and nothing may import it)
   { name: "L7-root-barrel", paths: ["index.ts"] },
 ];

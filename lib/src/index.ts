@@ -27,6 +27,7 @@ export type * from "./decode";
 export type * from "./plot";
 export type * from "./checkpoint";
 export type * from "./names";
+export type * from "./poems";
 export type * from "./lab";
 export type * from "./exercises";
 
@@ -131,6 +132,7 @@ export {
   CORPUS_RATES,
 } from "./data";
 export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatrainMaxLength } from "./decode";
+export { quatrainCorpus, QUATRAIN_LM, buildQuatrainLM, trainQuatrainLM, writeQuatrains } from "./poems";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

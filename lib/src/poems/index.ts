@@ -1,0 +1,2 @@
+// Barrel of lib/src/poems: one `export * from "./file";` line per file.
+export * from "./quatrain-lm";

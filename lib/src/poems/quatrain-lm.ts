@@ -1,0 +1,198 @@
+/**
+ * A character language model of Tang quatrains, and poems written with it under constraints. The corpus is
+ * both forms (five- and seven-character quatrains) in one script; each poem is one line of the batch source,
+ * `<bos>` … `<eos>`. The model is an embedding, a fused recurrent stack and the fused output layer; it is
+ * trained through the training cache. Writing goes through the one sampling interface with the
+ * `allowedTokens` rules of `decode/poem-constraints.ts`, so the form is guaranteed whatever the model learnt.
+ *
+ * ```ts
+ * const corpus = quatrainCorpus({ script: "simplified" });
+ * const { model } = await trainQuatrainLM(corpus, QUATRAIN_LM);
+ * writeQuatrains(model, corpus, { form: 5, n: 4, heads: "春夏秋冬", rhyme: true });
+ * ```
+ * @see notebooks/09-tang-poems.ipynb
+ */
+import type { CellKind } from "../cells";
+import { dataFingerprint, trainOrLoad } from "../checkpoint/cache";
+import { lineBatchSource } from "../data/line-batches";
+import type { LineBatchSource } from "../data/line-batches";
+import { tangPoems } from "../data/tang";
+import { rhymeGroup, tonalClass, TONE_PATTERNS } from "../data/tones";
+import { Vocab } from "../data/vocab";
+import { endRhyme, quatrainConstraint, quatrainMaxLength, quatrainTokenIds } from "../decode/poem-constraints";
+import type { QuatrainConstraintOptions } from "../decode/poem-constraints";
+import { sample } from "../decode/sampling";
+import type { DecodeMethod } from "../decode/sampling";
+import { languageModelStepper } from "../decode/stepper";
+import { buildBlock, buildStack } from "../rnn/blocks";
+import { RNNLMScratch } from "../rnn/rnn-lm";
+import type { ProgressListener } from "../train/progress";
+import { Trainer } from "../train/trainer";
+import type { TrainResult } from "../train/trainer";
+
+/** The training data of the quatrain model. */
+export interface QuatrainCorpus {
+  readonly script: "traditional" | "simplified";
+  /** Every poem's text with its punctuation, both forms, in the corpus's order. */
+  readonly texts: readonly string[];
+  /** `<pad>`, `<bos>`, `<eos>` and every character of the corpus. */
+  readonly vocab: Vocab;
+  /** One poem per row, `<bos>` … `<eos>`, padded; a seeded validation split. */
+  readonly data: LineBatchSource;
+}
+
+/** Options of {@link quatrainCorpus}. */
+export interface QuatrainCorpusOptions {
+  /** Default `"simplified"`. */
+  readonly script?: "traditional" | "simplified";
+  /** Poems per batch. Default 128. */
+  readonly batchSize?: number;
+  /** Share of poems held out for validation. Default 0.05. */
+  readonly valFraction?: number;
+  /** Seed of the split and the shuffles. Default 1. */
+  readonly seed?: number;
+}
+
+/** Both forms of `tangPoems` as one character-level corpus (see the module summary). */
+export function quatrainCorpus(opts: QuatrainCorpusOptions = {}): QuatrainCorpus {
+  const { script = "simplified", batchSize = 128, valFraction = 0.05, seed = 1 } = opts;
+  const texts = [...tangPoems({ form: "5", script }), ...tangPoems({ form: "7", script })].map((p) => p.text);
+  const vocab = Vocab.build(
+    texts.flatMap((t) => [...t]),
+    { reserved: ["<pad>", "<bos>", "<eos>"] },
+  );
+  const data = lineBatchSource(
+    texts.map((t) => vocab.encode([...t])),
+    vocab,
+    { batchSize, valFraction, seed },
+  );
+  return { script, texts, vocab, data };
+}
+
+/** Everything that decides the quatrain model and its training. */
+export interface QuatrainLMRecipe {
+  readonly cell: CellKind;
+  readonly embedSize: number;
+  readonly numHiddens: number;
+  readonly numLayers: number;
+  readonly epochs: number;
+  /** Cap on steps per epoch (lets test mode scale the run down). */
+  readonly maxStepsPerEpoch: number;
+  /** Adam's learning rate at the start; a cosine schedule takes it to `lrFinal`. */
+  readonly lr: number;
+  readonly lrFinal: number;
+  readonly clipNorm: number;
+  readonly seed: number;
+}
+
+/** A first recipe: one fused GRU of 256 units over 128-wide embeddings, two epochs (to be tuned for the 5-minute budget). */
+export const QUATRAIN_LM: QuatrainLMRecipe = {
+  cell: "gru",
+  embedSize: 128,
+  numHiddens: 256,
+  numLayers: 1,
+  epochs: 2,
+  maxStepsPerEpoch: 120,
+  lr: 0.005,
+  lrFinal: 0.0005,
+  clipNorm: 1,
+  seed: 0,
+};
+
+/** An untrained model of `recipe`: embedding → fused block (or stack) → the fused output layer in training. */
+export function buildQuatrainLM(vocabSize: number, recipe: QuatrainLMRecipe): RNNLMScratch {
+  const { cell, embedSize, numHiddens, numLayers, seed } = recipe;
+  const block =
+    numLayers === 1
+      ? buildBlock(cell, "fused", { numInputs: embedSize, numHiddens, seed })
+      : buildStack(cell, "fused", { numInputs: embedSize, numHiddens, numLayers, seed });
+  return new RNNLMScratch({ block, vocabSize, embedSize, seed, fusedHead: true });
+}
+
+/** A trained (or loaded) quatrain model. */
+export interface QuatrainLMRun {
+  readonly model: RNNLMScratch;
+  readonly fromCache: boolean;
+  readonly history: TrainResult;
+}
+
+/** Trains `recipe` on the corpus, or loads it from the training cache when the same recipe and data were trained before. */
+export async function trainQuatrainLM(
+  corpus: QuatrainCorpus,
+  recipe: QuatrainLMRecipe,
+  opts: { readonly listener?: ProgressListener | null; readonly force?: boolean; readonly log?: (m: string) => void } = {},
+): Promise<QuatrainLMRun> {
+  const model = buildQuatrainLM(corpus.vocab.size, recipe);
+  const trainer = new Trainer({
+    maxEpochs: recipe.epochs,
+    maxStepsPerEpoch: recipe.maxStepsPerEpoch,
+    lr: recipe.lr,
+    lrSchedule: "cosine",
+    lrFinal: recipe.lrFinal,
+    clipNorm: recipe.clipNorm,
+    reportsPerEpoch: 4,
+    listener: opts.listener,
+    title: `Tang quatrains · ${recipe.cell.toUpperCase()} ${recipe.numHiddens}`,
+  });
+  const run = await trainOrLoad({
+    name: `09-quatrains-${recipe.cell}${recipe.numHiddens}`,
+    settings: { task: "tang-quatrains-v1", recipe, script: corpus.script, data: dataFingerprint(corpus.texts) },
+    variables: () => model.trainableVariables(),
+    train: () => trainer.fit(model, corpus.data),
+    force: opts.force,
+    log: opts.log,
+  });
+  return { model, fromCache: run.fromCache, history: run.history };
+}
+
+/** What {@link writeQuatrains} should obey, beyond the form (always guaranteed). */
+export interface WriteQuatrainsOptions {
+  /** 5 or 7 characters per line. */
+  readonly form: 5 | 7;
+  /** Poems to write. */
+  readonly n: number;
+  /** Four head characters (藏头诗): line k starts with head k. */
+  readonly heads?: string;
+  /** Lines 2 and 4 end in the same rhyme group (modern Mandarin, 中华新韵), on 平 characters. Default false. */
+  readonly rhyme?: boolean;
+  /** Follow one of the four regulated 平仄 patterns of the form (index into `TONE_PATTERNS[form]`). */
+  readonly tonePattern?: number;
+  /** How each character is chosen. Default top-p 0.9. */
+  readonly method?: DecodeMethod;
+  /** Seed of the sampler. Default 0. */
+  readonly seed?: number;
+}
+
+/** Writes `n` quatrains whose form is guaranteed, with the chosen constraints added (see {@link WriteQuatrainsOptions}). */
+export function writeQuatrains(model: RNNLMScratch, corpus: QuatrainCorpus, opts: WriteQuatrainsOptions): string[] {
+  const { form, n, heads, rhyme = false, tonePattern, method = { kind: "topP", p: 0.9 }, seed = 0 } = opts;
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`writeQuatrains: n must be a positive integer, got ${n}.`);
+  const vocab = corpus.vocab;
+  const bos = vocab.bosId as number;
+  const ids = quatrainTokenIds(vocab);
+  const prefixes = Array.from({ length: n }, () => [bos]);
+  const tok = (id: number): string => vocab.tokens[id];
+  const constraint: QuatrainConstraintOptions = { form, prefixes, ...(heads === undefined ? {} : { heads }) };
+  let extra: Partial<QuatrainConstraintOptions> = {};
+  if (tonePattern !== undefined) {
+    const patterns = TONE_PATTERNS[String(form) as "5" | "7"];
+    if (!(Number.isInteger(tonePattern) && tonePattern >= 0 && tonePattern < patterns.length)) {
+      throw new Error(
+        `writeQuatrains: tonePattern is an index from 0 to ${patterns.length - 1} into TONE_PATTERNS["${form}"], got ${tonePattern}.`,
+      );
+    }
+    extra = { tonePattern: patterns[tonePattern].lines, tonalClassOf: (id) => tonalClass(tok(id)) };
+  }
+  if (rhyme) {
+    extra = { ...extra, rhymeWith: endRhyme(ids, { groupOf: (id) => (tonalClass(tok(id)) === "ping" ? rhymeGroup(tok(id)) : undefined) }) };
+  }
+  const allowedTokens = quatrainConstraint(ids, { ...constraint, ...extra });
+  const out = sample(languageModelStepper(model), prefixes, {
+    method,
+    maxLength: quatrainMaxLength(form),
+    eosId: ids.eosId,
+    seed,
+    allowedTokens,
+  });
+  return out.map((row) => vocab.decode(row).join(""));
+}
