@@ -27,3 +27,4 @@ export * from "./bleu";
 export * from "./g2p";
 export * from "./quatrain";
 export * from "./tones";
+export * from "./poem-metrics";

@@ -10,3 +10,4 @@ export * from "./board";
 export * from "./gates";
 export * from "./sine-demo";
 export * from "./restoration";
+export * from "./poem-view";
