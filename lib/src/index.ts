@@ -133,6 +133,8 @@ export {
 } from "./data";
 export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatrainMaxLength } from "./decode";
 export { quatrainCorpus, QUATRAIN_LM, buildQuatrainLM, trainQuatrainLM, writeQuatrains } from "./poems";
+export { poemMetrics } from "./data";
+export { poemView, poemGallery } from "./plot";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
