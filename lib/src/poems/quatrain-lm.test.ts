@@ -60,6 +60,16 @@ test("a tiny quatrain model trains through the cache, loads back, and writes poe
       }
     }
     assert.equal(tf.memory().numTensors, before, "writing leaks nothing");
+    const cut = quatrainCorpus({ batchSize: 64, minCount: 3 });
+    assert.ok(
+      cut.vocab.size < 0.75 * corpus.vocab.size && cut.vocab.unkId !== undefined,
+      `${cut.vocab.size} of ${corpus.vocab.size} tokens`,
+    );
+    const small = await trainQuatrainLM(cut, TINY, { listener: null, log: () => undefined });
+    for (const p of writeQuatrains(small.model, cut, { form: 5, n: 12, seed: 5 }))
+      assert.ok(checkQuatrain(p, { form: "5" }).valid && !p.includes("<unk>"), p);
+    small.model.dispose();
+    assert.throws(() => quatrainCorpus({ minCount: 0 }), /minCount must be a positive integer/);
     assert.throws(() => writeQuatrains(first.model, corpus, { form: 5, n: 0 }), /n must be a positive integer/);
     assert.throws(() => writeQuatrains(first.model, corpus, { form: 5, n: 1, tonePattern: 9 }), /tonePattern is an index from 0 to 3/);
     first.model.dispose();

@@ -35,7 +35,7 @@ export interface QuatrainCorpus {
   readonly script: "traditional" | "simplified";
   /** Every poem's text with its punctuation, both forms, in the corpus's order. */
   readonly texts: readonly string[];
-  /** `<pad>`, `<bos>`, `<eos>` and every character of the corpus. */
+  /** `<pad>`, `<bos>`, `<eos>` and every character of the corpus (or `<unk>` and those seen `minCount` times). */
   readonly vocab: Vocab;
   /** One poem per row, `<bos>` … `<eos>`, padded; a seeded validation split. */
   readonly data: LineBatchSource;
@@ -51,15 +51,23 @@ export interface QuatrainCorpusOptions {
   readonly valFraction?: number;
   /** Seed of the split and the shuffles. Default 1. */
   readonly seed?: number;
+  /**
+   * Keep only characters seen at least this often; the rest become `<unk>` (never written: the form rule allows Han
+   * characters only). Default 1: every character. 3 keeps 3,694 of 5,191 simplified characters (99.52 % of the text)
+   * and makes the output layer, most of a training step, 29 % smaller.
+   */
+  readonly minCount?: number;
 }
 
 /** Both forms of `tangPoems` as one character-level corpus (see the module summary). */
 export function quatrainCorpus(opts: QuatrainCorpusOptions = {}): QuatrainCorpus {
-  const { script = "simplified", batchSize = 128, valFraction = 0.05, seed = 1 } = opts;
+  const { script = "simplified", batchSize = 128, valFraction = 0.05, seed = 1, minCount = 1 } = opts;
+  if (!(Number.isInteger(minCount) && minCount >= 1))
+    throw new Error(`quatrainCorpus: minCount must be a positive integer, got ${minCount}.`);
   const texts = [...tangPoems({ form: "5", script }), ...tangPoems({ form: "7", script })].map((p) => p.text);
   const vocab = Vocab.build(
     texts.flatMap((t) => [...t]),
-    { reserved: ["<pad>", "<bos>", "<eos>"] },
+    minCount === 1 ? { reserved: ["<pad>", "<bos>", "<eos>"] } : { reserved: ["<pad>", "<unk>", "<bos>", "<eos>"], minFreq: minCount },
   );
   const data = lineBatchSource(
     texts.map((t) => vocab.encode([...t])),
