@@ -1,10 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { useBackendWithFullBudgets } from "../testing/fixtures";
+import { useBackendWithFullBudgets, withCheckpointRoot } from "../testing/fixtures";
 import { Vocab } from "../data/vocab";
 import { textBatchSource } from "../data/lm-batches";
 import { buildStack } from "../rnn/blocks";
@@ -24,11 +21,8 @@ const deepLM = (numLayers: number) => () =>
   new RNNLMScratch({ block: buildStack("gru", "scratch", { numInputs: vocab.size, numHiddens: 8, numLayers }), vocabSize: vocab.size });
 
 test("compareModels with a cache: the second run loads every contestant and gives the same table", async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-compare-"));
-  const saved = process.env.RNNLAB_CHECKPOINTS;
-  process.env.RNNLAB_CHECKPOINTS = root;
   const logs: string[] = [];
-  try {
+  await withCheckpointRoot("rnnlab-compare-", async () => {
     const config = {
       data: data(),
       maxEpochs: 2,
@@ -64,11 +58,7 @@ test("compareModels with a cache: the second run loads every contestant and give
       compareModels({ ...config, contestants: [config.contestants[0], config.contestants[0]] }),
       /two contestants are called "1 layers"/,
     );
-  } finally {
-    if (saved === undefined) delete process.env.RNNLAB_CHECKPOINTS;
-    else process.env.RNNLAB_CHECKPOINTS = saved;
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a time budget ends each contestant's training early and says so", async () => {

@@ -1,10 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { useBackendWithFullBudgets } from "../testing/fixtures";
+import { useBackendWithFullBudgets, withCheckpointRoot } from "../testing/fixtures";
 import { evaluateG2P, g2pData, g2pRun, readG2PReport, saveG2PReport, trainG2P, transcribe } from "./g2p";
 import type { G2PRecipe } from "./g2p";
 
@@ -26,10 +23,7 @@ const TINY: G2PRecipe = {
 };
 
 test("trainG2P trains through the cache and loads on the second call; transcribe and evaluateG2P score words; reports round-trip", async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "g2p-"));
-  const saved = process.env.RNNLAB_CHECKPOINTS;
-  process.env.RNNLAB_CHECKPOINTS = root;
-  try {
+  await withCheckpointRoot("g2p-", async () => {
     const data = g2pData(64);
     assert.equal(g2pRun(data, TINY).exists, false);
     const logs: string[] = [];
@@ -70,9 +64,5 @@ test("trainG2P trains through the cache and loads on the second call; transcribe
     assert.throws(() => transcribe(first.model, data, ["cat"], { beamSize: 0 }), /beamSize must be a positive integer/);
     first.model.dispose();
     second.model.dispose();
-  } finally {
-    if (saved === undefined) delete process.env.RNNLAB_CHECKPOINTS;
-    else process.env.RNNLAB_CHECKPOINTS = saved;
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

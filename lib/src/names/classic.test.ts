@@ -1,12 +1,10 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as os from "os";
-import * as path from "path";
-import * as fs from "fs";
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../data/rng";
 import { mat } from "../rnn/rnn-step";
 import { scaled } from "../quick";
+import { withCheckpointRoot } from "../testing/fixtures";
 import {
   classicExample,
   classicGradientCheck,
@@ -67,10 +65,7 @@ test("a short classic run lowers the smoothed loss on a tiny name list, and the 
     h.curveLoss[h.curveLoss.length - 1] < h.curveLoss[0],
     `smoothed loss ${h.curveLoss[0]} → ${h.curveLoss[h.curveLoss.length - 1]}`,
   );
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "classic-cache-"));
-  const saved = process.env.RNNLAB_CHECKPOINTS;
-  process.env.RNNLAB_CHECKPOINTS = root;
-  try {
+  await withCheckpointRoot("classic-cache-", async () => {
     const before = tf.memory().numTensors;
     const lines: string[] = [];
     const first = await trainClassicOrLoad(names, config, { print: null });
@@ -83,9 +78,5 @@ test("a short classic run lowers the smoothed loss on a tiny name list, and the 
     const third = await trainClassicOrLoad(names, { ...config, lr: 0.04 }, { print: null });
     assert.equal(third.fromCache, false, "a change of settings misses the cache");
     assert.equal(tf.memory().numTensors, before);
-  } finally {
-    if (saved === undefined) delete process.env.RNNLAB_CHECKPOINTS;
-    else process.env.RNNLAB_CHECKPOINTS = saved;
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

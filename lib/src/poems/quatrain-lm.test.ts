@@ -1,10 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { useBackendWithFullBudgets } from "../testing/fixtures";
+import { useBackendWithFullBudgets, withCheckpointRoot } from "../testing/fixtures";
 import { checkQuatrain, splitQuatrain } from "../data/quatrain";
 import { linesRhyme, matchesTonePattern } from "../data/tones";
 import { quatrainCorpus, trainQuatrainLM, writeQuatrains } from "./quatrain-lm";
@@ -26,10 +23,7 @@ const TINY: QuatrainLMRecipe = {
 };
 
 test("a tiny quatrain model trains through the cache, loads back, and writes poems whose form, heads, rhyme and tones hold", async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "quatrain-"));
-  const saved = process.env.RNNLAB_CHECKPOINTS;
-  process.env.RNNLAB_CHECKPOINTS = root;
-  try {
+  await withCheckpointRoot("quatrain-", async () => {
     const corpus = quatrainCorpus({ batchSize: 64 });
     assert.equal(corpus.texts.length, 3734 + 10309, "both forms, simplified");
     assert.ok(
@@ -74,9 +68,5 @@ test("a tiny quatrain model trains through the cache, loads back, and writes poe
     assert.throws(() => writeQuatrains(first.model, corpus, { form: 5, n: 1, tonePattern: 9 }), /tonePattern is an index from 0 to 3/);
     first.model.dispose();
     second.model.dispose();
-  } finally {
-    if (saved === undefined) delete process.env.RNNLAB_CHECKPOINTS;
-    else process.env.RNNLAB_CHECKPOINTS = saved;
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

@@ -35,7 +35,7 @@ import type { TokenEncoder } from "./embedding";
 import { DEFAULT_INIT_SEED, glorotLimit, initVariable } from "./init";
 import { finalHiddenOf } from "./recurrent";
 import type { RecurrentBlock, RecurrentState } from "./recurrent";
-import { EncoderDecoder, Seq2SeqEncoder } from "./seq2seq";
+import { EncoderDecoder, Seq2SeqEncoder, decoderStateTensors, encoderStartState } from "./seq2seq";
 import type { DecoderState, EncoderResult, Seq2SeqSizes, SequenceDecoder } from "./seq2seq";
 import { Stacked } from "./stacked";
 
@@ -159,16 +159,7 @@ export class AttentionDecoder implements SequenceDecoder {
         const all = tf.tanh(tf.add(tf.matMul(encoded.context, this.W_b as tf.Variable), this.b_b as tf.Variable)); // [B, numStates·h]
         return Array.from({ length: this.block.numStates }, (_, i) => tf.slice(all, [0, i * h], [B, h]) as tf.Tensor2D); // one slice per state (tf.split's gradient fails for one part)
       });
-    } else {
-      const fits = encoded.state.length === this.block.numStates && encoded.state.every((s) => s.shape[0] === B && s.shape[1] === h);
-      if (!fits) {
-        throw new Error(
-          `AttentionDecoder: the encoder's final state (${encoded.state.map((s) => `[${s.shape}]`).join(", ")}) does not fit the decoder block ` +
-            `(${this.block.numStates} × [${B},${h}]). Give both the same cell, layers and numHiddens, or use init "bridge" (e.g. for a bidirectional encoder).`,
-        );
-      }
-      hidden = encoded.state.map((s) => tf.clone(s));
-    }
+    } else hidden = encoderStartState("AttentionDecoder", encoded, this.block, 'use init "bridge" (e.g. for a bidirectional encoder)');
     const memory = tf.tidy(() => {
       const values = tf.transpose(encoded.outputs, [1, 0, 2]) as tf.Tensor3D; // [B, S, c]: batch-first for attention
       return [values, this.attention.prepareKeys(values)];
@@ -342,7 +333,6 @@ export function attentionMap(model: AttentionModel, source: readonly number[], t
     const w = out.weights as tf.Tensor3D; // [1, T + 1, S]
     return { weights: (w.arraySync() as number[][][])[0] };
   } finally {
-    tf.dispose([ids, out.logits, out.weights as tf.Tensor3D, ...out.state.hidden, ...state.hidden, ...(state.memory ?? [])]);
-    tf.dispose([encoded.outputs, ...encoded.state, encoded.context, encoded.srcLens]);
+    tf.dispose([ids, out.logits, out.weights as tf.Tensor3D, ...out.state.hidden, ...decoderStateTensors(state)]); // the encoder's part too
   }
 }

@@ -148,14 +148,23 @@ function checkWidth(where: string, what: string, t: tf.Tensor, width: number): v
   }
 }
 
-/** The weighted mean of the values under the masked softmax of `scores` `[B, Q, S]`. */
-function readValues(where: string, scores: tf.Tensor3D, values: tf.Tensor3D, validLens?: AttentionLens): AttentionResult {
-  const [B, , S] = scores.shape;
-  if (values.rank !== 3 || values.shape[0] !== B || values.shape[1] !== S) {
-    throw new Error(`${where}: values must be [${B}, ${S}, valueSize] like the keys, got [${values.shape}].`);
-  }
-  const weights = maskedSoftmax(scores, validLens); // [B, Q, S]
-  return { weights, context: tf.matMul(weights, values) as tf.Tensor3D }; // Σ_j α_ij v_j: [B, Q, valueSize]
+/** The scores `[B, Q, S]` that `scoresOf` makes, their masked softmax, and the weighted mean of the values (one tidy). */
+function attendWith(
+  where: string,
+  values: tf.Tensor3D,
+  validLens: AttentionLens | undefined,
+  scoresOf: () => tf.Tensor3D,
+): AttentionResult {
+  const [context, weights] = tf.tidy((): tf.Tensor3D[] => {
+    const scores = scoresOf();
+    const [B, , S] = scores.shape;
+    if (values.rank !== 3 || values.shape[0] !== B || values.shape[1] !== S) {
+      throw new Error(`${where}: values must be [${B}, ${S}, valueSize] like the keys, got [${values.shape}].`);
+    }
+    const w = maskedSoftmax(scores, validLens); // [B, Q, S]
+    return [tf.matMul(w, values) as tf.Tensor3D, w]; // Σ_j α_ij v_j: [B, Q, valueSize]
+  });
+  return { context, weights };
 }
 
 /** Sizes of an additive attention. */
@@ -201,16 +210,13 @@ class Additive implements Attention {
   attend(queries: tf.Tensor3D, preparedKeys: tf.Tensor3D, values: tf.Tensor3D, validLens?: AttentionLens): AttentionResult {
     checkWidth(this.name, "queries", queries, this.querySize);
     checkWidth(this.name, "prepared keys", preparedKeys, this.attentionSize);
-    const [context, weights] = tf.tidy((): tf.Tensor3D[] => {
+    return attendWith(this.name, values, validLens, () => {
       const [B, Q] = queries.shape;
       const S = preparedKeys.shape[1];
       const q = this.W_q.apply(queries); // [B, Q, a]
       const features = tf.tanh(tf.add(tf.expandDims(q, 2), tf.expandDims(preparedKeys, 1))); // [B, Q, S, a]
-      const scores = tf.reshape(this.w_v.apply(tf.reshape(features, [B, Q * S, this.attentionSize]) as tf.Tensor3D), [B, Q, S]); // w_vᵀ tanh(…)
-      const { context, weights } = readValues(this.name, scores as tf.Tensor3D, values, validLens);
-      return [context, weights];
+      return tf.reshape(this.w_v.apply(tf.reshape(features, [B, Q * S, this.attentionSize]) as tf.Tensor3D), [B, Q, S]) as tf.Tensor3D; // w_vᵀ tanh(…)
     });
-    return { context, weights };
   }
 
   trainableVariables(): tf.Variable[] {
@@ -279,13 +285,10 @@ class Dot implements Attention {
   attend(queries: tf.Tensor3D, preparedKeys: tf.Tensor3D, values: tf.Tensor3D, validLens?: AttentionLens): AttentionResult {
     checkWidth(this.name, "queries", queries, this.querySize);
     checkWidth(this.name, "prepared keys", preparedKeys, this.querySize);
-    const [context, weights] = tf.tidy((): tf.Tensor3D[] => {
-      let scores = tf.matMul(queries, preparedKeys, false, true) as tf.Tensor3D; // q·k: [B, Q, S]
-      if (this.scaled) scores = tf.div(scores, Math.sqrt(this.querySize));
-      const { context, weights } = readValues(this.name, scores, values, validLens);
-      return [context, weights];
+    return attendWith(this.name, values, validLens, () => {
+      const scores = tf.matMul(queries, preparedKeys, false, true) as tf.Tensor3D; // q·k: [B, Q, S]
+      return this.scaled ? tf.div(scores, Math.sqrt(this.querySize)) : scores;
     });
-    return { context, weights };
   }
 
   trainableVariables(): tf.Variable[] {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { maxAbsDiff, useBackendWithFullBudgets } from "../testing/fixtures";
-import { paddedBatch } from "../data/line-batches";
+import { PAIRS, SRC_V, TGT, TGT_V, pairBatch } from "../testing/seq2seq-pairs";
 import type { BatchSource } from "../data/batch";
 import { Rng } from "../data/rng";
 import { tokenAccuracy } from "../data/metrics";
@@ -16,35 +16,6 @@ import { EncoderDecoder, Seq2SeqDecoder, Seq2SeqEncoder, buildSeq2Seq } from "./
 import type { Seq2SeqBatch } from "./seq2seq";
 
 useBackendWithFullBudgets();
-
-// Target ids: 0 <pad>, 1 <bos>, 2 <eos>, 3… letters. Source ids: 0 <pad>, 1… letters.
-const TGT = { start: 1, eos: 2, pad: 0 };
-const SRC_V = 7;
-const TGT_V = 9;
-
-/** A batch of (source, target) id lists: sources padded with 0, targets as paddedBatch makes them. */
-function pairBatch(pairs: readonly [number[], number[]][]): Seq2SeqBatch {
-  const b = paddedBatch(
-    pairs.map(([, t]) => t),
-    TGT,
-  );
-  const S = Math.max(...pairs.map(([s]) => s.length));
-  const src = new Int32Array(pairs.length * S);
-  pairs.forEach(([s], i) => src.set(s, i * S));
-  return { ...b, src, srcSteps: S, srcLens: Int32Array.from(pairs, ([s]) => s.length) };
-}
-
-const PAIRS: [number[], number[]][] = [
-  [
-    [1, 2, 3, 4, 5],
-    [3, 4, 5, 6],
-  ],
-  [[6, 2], [7]],
-  [
-    [3, 3, 1],
-    [8, 8, 3, 4, 5],
-  ],
-];
 
 const sizes = { srcVocabSize: SRC_V, tgtVocabSize: TGT_V, bosId: 1, embedSize: 4, numHiddens: 6, sigma: 0.4, seed: 3 };
 

@@ -98,6 +98,24 @@ export function gatherDecoderState(state: DecoderState, rows: readonly number[])
 }
 
 /**
+ * A decoder's first state copied from the encoder's final state (d2l), which must fit `block`: the same number of
+ * state tensors, each `[batchSize, block.numHiddens]`. New tensors.
+ * @throws Error naming both shapes and `otherwise` (what to do instead) when it does not fit.
+ */
+export function encoderStartState(where: string, encoded: EncoderResult, block: RecurrentBlock, otherwise: string): RecurrentState {
+  const batchSize = encoded.context.shape[0];
+  const fits =
+    encoded.state.length === block.numStates && encoded.state.every((s) => s.shape[0] === batchSize && s.shape[1] === block.numHiddens);
+  if (!fits) {
+    throw new Error(
+      `${where}: the encoder's final state (${encoded.state.map((s) => `[${s.shape}]`).join(", ")}) does not fit the decoder block ` +
+        `(${block.numStates} × [${batchSize},${block.numHiddens}]). Give both the same cell, layers and numHiddens, or ${otherwise}.`,
+    );
+  }
+  return encoded.state.map((s) => tf.clone(s));
+}
+
+/**
  * d2l's `Decoder` contract, which {@link EncoderDecoder}, the `Stepper` and every sampler rely on: a
  * state made from the encoder's result, then logits for any number of target steps from that state.
  * {@link Seq2SeqDecoder} and the attention decoder implement it.
@@ -235,16 +253,7 @@ export class Seq2SeqDecoder implements SequenceDecoder {
     }
     const batchSize = encoded.context.shape[0];
     if (!this.initFromEncoder) return { encoded, hidden: this.block.initState(batchSize) };
-    const fits =
-      encoded.state.length === this.block.numStates &&
-      encoded.state.every((s) => s.shape[0] === batchSize && s.shape[1] === this.block.numHiddens);
-    if (!fits) {
-      throw new Error(
-        `Seq2SeqDecoder: the encoder's final state (${encoded.state.map((s) => `[${s.shape}]`).join(", ")}) does not fit the decoder block ` +
-          `(${this.block.numStates} × [${batchSize},${this.block.numHiddens}]). Give both the same cell, layers and numHiddens, or build the decoder with initFromEncoder: false.`,
-      );
-    }
-    return { encoded, hidden: encoded.state.map((s) => tf.clone(s)) };
+    return { encoded, hidden: encoderStartState("Seq2SeqDecoder", encoded, this.block, "build the decoder with initFromEncoder: false") };
   }
 
   /**

@@ -3,6 +3,9 @@
  */
 import { after, before } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { setupBackend } from "../backend";
 
@@ -30,3 +33,20 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 
 /** The course's one relative error, `‖a − b‖ / (‖a‖ + ‖b‖)` (the gradient check's formula, `rnn/rnn-step.ts`). */
 export { relativeError as relErr } from "../rnn/rnn-step";
+
+/**
+ * Runs `body` with the training cache (`RNNLAB_CHECKPOINTS`) in a fresh temporary folder, then restores the
+ * variable and deletes the folder, whatever happens.
+ */
+export async function withCheckpointRoot<T>(prefix: string, body: (root: string) => Promise<T>): Promise<T> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const saved = process.env.RNNLAB_CHECKPOINTS;
+  process.env.RNNLAB_CHECKPOINTS = root;
+  try {
+    return await body(root);
+  } finally {
+    if (saved === undefined) delete process.env.RNNLAB_CHECKPOINTS;
+    else process.env.RNNLAB_CHECKPOINTS = saved;
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
