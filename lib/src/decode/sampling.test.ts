@@ -91,6 +91,38 @@ test("top-p keeps the smallest set reaching p, and sampling never leaves it", ()
   assert.throws(() => topPFilter(p, 0), /\(0, 1\]/);
 });
 
+test("top-p equals the sort-every-index definition, ties at the edge taken in index order, on random and tied distributions", () => {
+  const bySort = (probs: ArrayLike<number>, p: number): number[] => {
+    if (p === 1)
+      return Array.from(probs)
+        .map((v, i) => (v > 0 ? i : -1))
+        .filter((i) => i >= 0); // p = 1: every possible token
+    const order = Array.from({ length: probs.length }, (_, i) => i).sort((a, b) => probs[b] - probs[a]); // stable
+    const keep: number[] = [];
+    let mass = 0;
+    for (const i of order) {
+      keep.push(i);
+      mass += probs[i];
+      if (mass >= p) break;
+    }
+    return keep.sort((a, b) => a - b);
+  };
+  const rng = new Rng(11);
+  for (let trial = 0; trial < 300; trial++) {
+    const n = 1 + rng.int(60);
+    // Logits on a coarse grid make ties common; some tokens are ruled out (probability 0).
+    const logits = Array.from({ length: n }, () => (rng.next() < 0.2 ? -Infinity : Math.round(4 * rng.next()) / 2));
+    if (logits.every((x) => x === -Infinity)) logits[0] = 0;
+    const probs = softmaxTemperature(logits);
+    for (const p of [0.1, 0.5, 0.9, 0.99, 1]) {
+      const got = topPFilter(probs, p);
+      const kept = [...got].map((v, i) => (v > 0 ? i : -1)).filter((i) => i >= 0);
+      assert.deepEqual(kept, bySort(probs, p), `trial ${trial}, p = ${p}`);
+      assert.ok(Math.abs(got.reduce((s, v) => s + v, 0) - 1) < 1e-12);
+    }
+  }
+});
+
 test("sampleIndex follows the distribution (law of large numbers)", () => {
   const rng = new Rng(5);
   const counts = [0, 0, 0];

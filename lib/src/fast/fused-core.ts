@@ -423,6 +423,33 @@ interface FusedParallel {
  */
 export const FUSED_THREADING = { minWork: 1 << 24, minGemm: 1 << 22 };
 
+/**
+ * Runs a product on every thread of `k`'s pool, each taking contiguous rows of A and C (in multiples of 4, the
+ * micro-kernel's height); small products, or no pool, run in the calling thread.
+ */
+export function runFusedRows(k: FusedKernels, j: FusedGemmJob): void {
+  const pool = k.pool;
+  const n = pool?.threads ?? 1;
+  if (!pool || n < 2 || j.M < 8 * n || j.M * j.K * j.N < FUSED_THREADING.minGemm) return runFusedJob(k, j);
+  const per = Math.ceil(j.M / n / 4) * 4;
+  const jobs: FusedGemmJob[] = [];
+  for (let i = 0, m0 = 0; i < n && m0 < j.M; i++, m0 += per) {
+    const m = Math.min(per, j.M - m0);
+    jobs.push({ ...j, a: j.a + m0 * j.K * 4, c: j.c + m0 * j.N * 4, M: m });
+  }
+  pool.run(jobs);
+}
+
+/**
+ * `C[M, N] = A[M, K]·B[K, N]` for large operands: B packed through scratch taken from `mem`, rows split over the
+ * threads of `k` (see {@link runFusedRows}). For one-off products such as an output layer's.
+ */
+export function fusedBigGemm(k: FusedKernels, mem: FusedArena, a: number, b: number, c: number, M: number, K: number, N: number): void {
+  const scratchBytes = 256 * N * 4;
+  const scratch = mem.alloc(2 * 256 * N);
+  runFusedRows(k, { fn: "gemmPacked", a, b, c, M, K, N, acc: 0, scratch, scratchBytes });
+}
+
 function fusedParallel(k: FusedKernels, p: FusedProblem): FusedParallel {
   const pool = k.pool;
   const work = p.T * p.B * p.H * CELL_GATES[p.cell] * p.H;
@@ -431,17 +458,7 @@ function fusedParallel(k: FusedKernels, p: FusedProblem): FusedParallel {
   }
   const n = pool.threads;
   return {
-    rows: (j) => {
-      // Split rows of A and C, in multiples of 4 (the micro-kernel's height).
-      if (j.M < 8 * n || j.M * j.K * j.N < FUSED_THREADING.minGemm) return runFusedJob(k, j);
-      const per = Math.ceil(j.M / n / 4) * 4;
-      const jobs: FusedGemmJob[] = [];
-      for (let i = 0, m0 = 0; i < n && m0 < j.M; i++, m0 += per) {
-        const m = Math.min(per, j.M - m0);
-        jobs.push({ ...j, a: j.a + m0 * j.K * 4, c: j.c + m0 * j.N * 4, M: m });
-      }
-      pool.run(jobs);
-    },
+    rows: (j) => runFusedRows(k, j),
     batch: (j) => {
       const per = Math.ceil(j.B / n / 4) * 4;
       const jobs: FusedJob[] = [];

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { FUSED_THREADING } from "./fused-core";
 import { fusedSoftmaxCrossEntropy } from "./fused-head";
+import { fusedKernels } from "./fused-loader";
 import { relErr } from "../testing/fixtures";
 
 test("fusedSoftmaxCrossEntropy equals dense + tf.losses.softmaxCrossEntropy, value and gradients (wasm and JS)", async () => {
@@ -37,4 +39,41 @@ test("fusedSoftmaxCrossEntropy equals dense + tf.losses.softmaxCrossEntropy, val
     () => fusedSoftmaxCrossEntropy(tf.zeros([2, 3]), tf.zeros([3, 4]), tf.zeros([4]), new Int32Array([0, 4])),
     /not in \[0, 4\)/,
   );
+});
+
+test("fusedSoftmaxCrossEntropy on two threads (rows of each product split) gives the JS kernels' value and gradients", async () => {
+  const k = fusedKernels("wasm");
+  if (!k.pool) {
+    assert.ok(process.env.RNNLAB_FUSED_THREADS === "1" || typeof SharedArrayBuffer === "undefined", "threads should be on here");
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  while (!k.pool.ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(k.pool.ready(), "the worker started");
+  await tf.setBackend("cpu");
+  const saved = { ...FUSED_THREADING };
+  FUSED_THREADING.minGemm = 0; // thread even this small head
+  try {
+    const [N, H, V] = [70, 24, 37]; // 70 and 37 rows split unevenly
+    const labels = Int32Array.from({ length: N }, (_, i) => (i * 11 + 3) % V);
+    const h = tf.randomNormal([N, H], 0, 1, "float32", 4) as tf.Tensor2D;
+    const W = tf.randomNormal([H, V], 0, 1, "float32", 5) as tf.Tensor2D;
+    const b = tf.randomNormal([V], 0, 1, "float32", 6) as tf.Tensor1D;
+    const run = (kernels: "wasm" | "js"): Float32Array[] => {
+      const f = (hh: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor): tf.Scalar =>
+        fusedSoftmaxCrossEntropy(hh as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D, labels, { kernels });
+      const r = tf.valueAndGrads(f)([h, W, b]);
+      const out = [r.value, ...r.grads].map((t) => t.dataSync() as Float32Array);
+      tf.dispose([r.value, ...r.grads]);
+      return out;
+    };
+    const before = k.pool.dispatched;
+    const w = run("wasm");
+    assert.ok(k.pool.dispatched >= before + 3, "the worker took half of each of the three products");
+    const j = run("js");
+    for (let i = 0; i < w.length; i++) assert.ok(relErr(w[i], j[i]) < 1e-5, `output ${i}: ${relErr(w[i], j[i])}`);
+    tf.dispose([h, W, b]);
+  } finally {
+    Object.assign(FUSED_THREADING, saved);
+  }
 });

@@ -8,7 +8,7 @@
  * ```
  */
 import * as tf from "@tensorflow/tfjs";
-import { FusedArena } from "./fused-core";
+import { FusedArena, fusedBigGemm } from "./fused-core";
 import type { FusedKernelKind } from "./fused-kernels";
 import { fusedKernels } from "./fused-loader";
 
@@ -38,7 +38,7 @@ export function fusedSoftmaxCrossEntropy(
     const hp = mem.put(hv);
     const Wp = mem.put(Wv);
     const logits = mem.alloc(N * V);
-    k.gemm(hp, Wp, logits, N, H, V, 0); // [N, V] = h·W
+    fusedBigGemm(k, mem, hp, Wp, logits, N, H, V); // [N, V] = h·W
     k.addRows(logits, mem.put(bt.dataSync() as Float32Array), N, V);
     const dl = mem.alloc(N * V);
     const loss = k.softmaxXent(logits, mem.put(ids), dl, N, V, 1 / N) / N;
@@ -51,13 +51,11 @@ export function fusedSoftmaxCrossEntropy(
       const WT = m2.alloc(V * H);
       k.transpose(m2.put(Wv), WT, H, V);
       const dh = m2.alloc(N * H);
-      k.gemm(d, WT, dh, N, V, H, 0); // dh = dlogits·Wᵀ
-      const dT = m2.alloc(V * N);
-      k.transpose(d, dT, N, V);
-      const dWT = m2.alloc(V * H);
-      k.gemm(dT, m2.put(hv), dWT, V, N, H, 0); // dWᵀ = dlogitsᵀ·h
+      fusedBigGemm(k, m2, d, WT, dh, N, V, H); // dh = dlogits·Wᵀ
+      const hT = m2.alloc(H * N);
+      k.transpose(m2.put(hv), hT, N, H);
       const dW = m2.alloc(H * V);
-      k.transpose(dWT, dW, V, H);
+      fusedBigGemm(k, m2, hT, d, dW, H, N, V); // dW = hᵀ·dlogits
       const db = m2.alloc(V);
       k.colSum(d, db, N, V, 0);
       const scale = (a: Float32Array): Float32Array => (g === 1 ? a : a.map((x) => x * g));
