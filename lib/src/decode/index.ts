@@ -5,3 +5,4 @@ export * from "./suffix";
 export * from "./beam-search";
 export * from "./seq2seq-stepper";
 export * from "./poem-constraints";
+export * from "./token-probs";
