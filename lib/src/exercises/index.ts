@@ -12,3 +12,4 @@ export { BLEU_EXERCISE_PRED, BLEU_EXERCISE_LABEL } from "./seq2seq";
 export type { AdditiveAttentionInputs, MaskedSoftmaxFunction } from "./attention";
 export { ADDITIVE_ATTENTION_EXERCISE } from "./attention";
 export type { EasierNames } from "./dinosaur-names";
+export type { FormRuleFunction, RhymesFunction, SlotKind } from "./tang-poems";

@@ -18,6 +18,7 @@ import { LSTM_EXERCISES } from "./lstm";
 import { PLOTS_EXERCISES } from "./plots";
 import { RNN_EXERCISES } from "./rnn";
 import { SEQ2SEQ_EXERCISES } from "./seq2seq";
+import { TANG_POEMS_EXERCISES } from "./tang-poems";
 
 /** Every notebook's exercises, keyed by the notebook's file name without `.ipynb`. */
 export const EXERCISE_BOOKS = {
@@ -31,6 +32,7 @@ export const EXERCISE_BOOKS = {
   "07-seq2seq": SEQ2SEQ_EXERCISES,
   "07b-attention": ATTENTION_EXERCISES,
   "08-dinosaur-names": DINOSAUR_NAMES_EXERCISES,
+  "09-tang-poems": TANG_POEMS_EXERCISES,
 } as const;
 
 /** A notebook that has checked exercises. */
