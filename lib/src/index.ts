@@ -118,8 +118,8 @@ export {
   readG2PReport,
 } from "./lab";
 
-// 09 · Tang quatrains (in progress): the form checked and guaranteed, rhyme and tone
-export { checkQuatrain, splitQuatrain, isHan, QUATRAIN_LINE_ENDS, COUPLET_ENDS } from "./data";
+// 09 · Tang quatrains: the form checked and guaranteed, rhyme and tone, scoring text under a model
+export { checkQuatrain, splitQuatrain, isHan, QUATRAIN_LINE_ENDS, COUPLET_ENDS, TANG_COUNTS, toTraditional } from "./data";
 export {
   toneOf,
   tonalClass,
@@ -135,6 +135,7 @@ export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatr
 export { quatrainCorpus, QUATRAIN_LM, buildQuatrainLM, trainQuatrainLM, writeQuatrains } from "./poems";
 export { poemMetrics } from "./data";
 export { poemView, poemGallery } from "./plot";
+export { tokenLogProbs, perplexityOf, topTokens } from "./decode";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";

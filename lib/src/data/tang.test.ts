@@ -3,8 +3,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Converter } from "opencc-js";
 import { CACHE_ENV } from "./paths";
-import { TANG_COUNTS, clearTangMemo, quatrainLines, tangPoems } from "./tang";
+import { TANG_COUNTS, clearTangMemo, quatrainLines, tangPoems, toTraditional } from "./tang";
 
 // Use a private cache folder so this test neither depends on nor disturbs the repository's .cache/.
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-tang-"));
@@ -59,4 +60,24 @@ test("the cache: written once, read back, rebuilt when corrupt", () => {
 test("bad options are clear errors", () => {
   assert.throws(() => tangPoems({ form: "6" as "5" }), /form must be "5" or "7"/);
   assert.throws(() => tangPoems({ script: "pinyin" as "simplified" }), /script must be/);
+});
+
+test("toTraditional turns simplified corpus poems back into the source's characters (almost always)", () => {
+  const toSimplified = Converter({ from: "t", to: "cn" }); // as tangPoems converts
+  const trad = tangPoems({ form: "7" }).slice(0, 400);
+  let same = 0;
+  let chars = 0;
+  let differ = 0;
+  for (const p of trad) {
+    const back = [...toTraditional(toSimplified(p.text))];
+    const original = [...p.text];
+    assert.equal(back.length, original.length);
+    if (back.join("") === p.text) same++;
+    chars += original.length;
+    differ += back.filter((c, i) => c !== original[i]).length;
+  }
+  assert.ok(same / trad.length > 0.6, `${same} of ${trad.length} poems come back exactly`);
+  assert.ok(differ / chars < 0.02, `${differ} of ${chars} characters differ`);
+  assert.equal(toTraditional("举头望明月，低头思故乡。"), "舉頭望明月，低頭思故鄉。");
+  assert.throws(() => toTraditional(5 as unknown as string), /expected a string/);
 });

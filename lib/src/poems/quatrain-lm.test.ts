@@ -4,7 +4,10 @@ import * as tf from "@tensorflow/tfjs";
 import { useBackendWithFullBudgets, withCheckpointRoot } from "../testing/fixtures";
 import { checkQuatrain, splitQuatrain } from "../data/quatrain";
 import { linesRhyme, matchesTonePattern } from "../data/tones";
-import { quatrainCorpus, trainQuatrainLM, writeQuatrains } from "./quatrain-lm";
+import { tokenLogProbs } from "../decode/token-probs";
+import { TANG_COUNTS, quatrainLines } from "../data/tang";
+import { FusedRecurrentBlock } from "../rnn/fused";
+import { QUATRAIN_LM, buildQuatrainLM, quatrainCorpus, trainQuatrainLM, writeQuatrains } from "./quatrain-lm";
 import type { QuatrainLMRecipe } from "./quatrain-lm";
 
 useBackendWithFullBudgets();
@@ -53,6 +56,26 @@ test("a tiny quatrain model trains through the cache, loads back, and writes poe
         assert.ok(tone.matches, `a tone pattern holds: ${p} (${tone.mismatches} mismatches)`);
       }
     }
+    // Beam search: the n likeliest constrained poems of one search, best first, each obeying the constraints.
+    const beams = writeQuatrains(first.model, corpus, { form: 5, n: 3, beamSize: 4, heads: "春夏秋冬", rhyme: true });
+    assert.equal(new Set(beams).size, 3);
+    const score = (p: string): number =>
+      tokenLogProbs(first.model, [[corpus.vocab.bosId as number, ...corpus.vocab.encode([...p]), corpus.vocab.eosId as number]])[0].reduce(
+        (a, b) => a + b,
+        0,
+      );
+    for (const p of beams) {
+      assert.ok(checkQuatrain(p, { form: "5" }).valid, p);
+      assert.deepEqual(
+        splitQuatrain(p).map((l) => l.text[0]),
+        [..."春夏秋冬"],
+      );
+    }
+    const scores = beams.map(score);
+    scores.slice(1).forEach((x, i) => assert.ok(x <= scores[i] + 1e-4, `best first: ${scores.join(", ")}`));
+    const sampled = writeQuatrains(first.model, corpus, { form: 5, n: 40, seed: 9, heads: "春夏秋冬", rhyme: true }).map(score);
+    assert.ok(Math.max(...sampled) <= scores[0] + 1e-4, "no sample beats the best beam");
+    assert.throws(() => writeQuatrains(first.model, corpus, { form: 5, n: 3, beamSize: 2 }), /beamSize must be an integer ≥ n \(3\)/);
     assert.equal(tf.memory().numTensors, before, "writing leaks nothing");
     const cut = quatrainCorpus({ batchSize: 64, minCount: 3 });
     assert.ok(
@@ -62,6 +85,18 @@ test("a tiny quatrain model trains through the cache, loads back, and writes poe
     const small = await trainQuatrainLM(cut, TINY, { listener: null, log: () => undefined });
     for (const p of writeQuatrains(small.model, cut, { form: 5, n: 12, seed: 5 }))
       assert.ok(checkQuatrain(p, { form: "5" }).valid && !p.includes("<unk>"), p);
+    // A head the cut vocabulary lacks: a clear error, or a free line with unknownHead: "skip".
+    const rare = corpus.vocab.tokens.find((t, id) => id > 2 && /^\p{Script=Han}$/u.test(t) && cut.vocab.encode([t])[0] === cut.vocab.unkId);
+    assert.ok(rare !== undefined);
+    assert.throws(
+      () => writeQuatrains(small.model, cut, { form: 5, n: 2, heads: `春${rare}秋冬` }),
+      new RegExp(`head "${rare}" \\(line 2\\)`),
+    );
+    for (const p of writeQuatrains(small.model, cut, { form: 5, n: 4, heads: `春${rare}秋冬`, unknownHead: "skip", seed: 6 })) {
+      const heads = splitQuatrain(p).map((l) => l.text[0]);
+      assert.deepEqual([heads[0], heads[2], heads[3]], ["春", "秋", "冬"], p);
+      assert.ok(checkQuatrain(p, { form: "5" }).valid, p);
+    }
     small.model.dispose();
     assert.throws(() => quatrainCorpus({ minCount: 0 }), /minCount must be a positive integer/);
     assert.throws(() => writeQuatrains(first.model, corpus, { form: 5, n: 0 }), /n must be a positive integer/);
@@ -69,4 +104,41 @@ test("a tiny quatrain model trains through the cache, loads back, and writes poe
     first.model.dispose();
     second.model.dispose();
   });
+});
+
+test("user problem 'mixed forms in the training data give wrong lengths': every corpus poem is one clean form; a mixed poem is filtered out", () => {
+  const corpus = quatrainCorpus();
+  const lengths = new Map<number, number>();
+  for (const t of corpus.texts) {
+    const lines = splitQuatrain(t).map((l) => [...l.text].length);
+    assert.equal(lines.length, 4, t);
+    assert.ok(lines.every((n) => n === lines[0]) && (lines[0] === 5 || lines[0] === 7), `one form per poem: ${t}`);
+    lengths.set(lines[0], (lengths.get(lines[0]) ?? 0) + 1);
+  }
+  assert.deepEqual(Object.fromEntries(lengths), { 5: TANG_COUNTS["5"].simplified, 7: TANG_COUNTS["7"].simplified });
+  // A poem that mixes 5- and 7-character lines (as 杂言 verse does) is kept by neither form.
+  const mixed = "床前明月光，疑是地上一片霜。舉頭望明月，低頭思故鄉。";
+  assert.equal(quatrainLines(mixed, 5), undefined);
+  assert.equal(quatrainLines(mixed, 7), undefined);
+  // Training rows are <bos>, one poem, <eos>: 4·(form + 1) + 2 tokens, so a row never holds two poems.
+  const [batch] = corpus.data.trainBatches(1);
+  assert.ok(batch !== undefined);
+  for (let b = 0; b < batch.batchSize; b++) {
+    let targets = 0;
+    for (let t = 0; t < batch.numSteps; t++) targets += batch.mask?.[b * batch.numSteps + t] ?? 0;
+    assert.ok(targets === 4 * 6 + 1 || targets === 4 * 8 + 1, `row ${b}: ${targets} targets`);
+    assert.equal(batch.Y[b * batch.numSteps + targets - 1], corpus.vocab.eosId);
+  }
+});
+
+test("user problem 'CPU training takes hours': the recipe is the fused path (block and output layer) with a bounded budget", () => {
+  const corpus = quatrainCorpus({ minCount: 3 });
+  const model = buildQuatrainLM(corpus.vocab.size, QUATRAIN_LM);
+  assert.ok(model.block instanceof FusedRecurrentBlock, "the fused wasm-SIMD recurrent op");
+  assert.equal(model.fusedHead, true, "the fused softmax output layer");
+  const steps = QUATRAIN_LM.epochs * Math.min(QUATRAIN_LM.maxStepsPerEpoch, corpus.data.batchesPerEpoch);
+  // Two passes over the training poems at most: measured ≈ 5,000 tokens/s, so ≈ 3 minutes on 2 cores.
+  assert.ok(steps * 64 <= 2 * corpus.texts.length, `${steps} steps of 64 poems`);
+  assert.ok(corpus.vocab.size < 3800, `${corpus.vocab.size} tokens in the output layer`);
+  model.dispose();
 });
