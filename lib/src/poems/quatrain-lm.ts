@@ -40,6 +40,10 @@ export interface QuatrainCorpus {
   readonly vocab: Vocab;
   /** One poem per row, `<bos>` … `<eos>`, padded; a seeded validation split. */
   readonly data: LineBatchSource;
+  /** The texts of the training poems (what the model sees; novelty is measured against these). */
+  readonly trainTexts: readonly string[];
+  /** The texts of the held-out validation poems. */
+  readonly valTexts: readonly string[];
 }
 
 /** Options of {@link quatrainCorpus}. */
@@ -70,12 +74,11 @@ export function quatrainCorpus(opts: QuatrainCorpusOptions = {}): QuatrainCorpus
     texts.flatMap((t) => [...t]),
     minCount === 1 ? { reserved: ["<pad>", "<bos>", "<eos>"] } : { reserved: ["<pad>", "<unk>", "<bos>", "<eos>"], minFreq: minCount },
   );
-  const data = lineBatchSource(
-    texts.map((t) => vocab.encode([...t])),
-    vocab,
-    { batchSize, valFraction, seed },
-  );
-  return { script, texts, vocab, data };
+  const encoded = texts.map((t) => vocab.encode([...t]));
+  const data = lineBatchSource(encoded, vocab, { batchSize, valFraction, seed });
+  const textOf = new Map<readonly number[], string>(encoded.map((e, i) => [e, texts[i]])); // the split keeps the encoded arrays themselves
+  const back = (items: readonly (readonly number[])[]): string[] => items.map((it) => textOf.get(it) as string);
+  return { script, texts, vocab, data, trainTexts: back(data.trainItems), valTexts: back(data.valItems) };
 }
 
 /** Everything that decides the quatrain model and its training. */
