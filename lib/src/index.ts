@@ -119,7 +119,7 @@ export {
 } from "./lab";
 
 // 09 · Tang quatrains: the form checked and guaranteed, rhyme and tone, scoring text under a model
-export { checkQuatrain, splitQuatrain, isHan, QUATRAIN_LINE_ENDS, COUPLET_ENDS, TANG_COUNTS, toTraditional } from "./data";
+export { checkQuatrain, splitQuatrain, isHan, lineEndCounts, QUATRAIN_LINE_ENDS, COUPLET_ENDS, TANG_COUNTS, toTraditional } from "./data";
 export {
   toneOf,
   tonalClass,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { COUPLET_ENDS, QUATRAIN_LINE_ENDS, checkQuatrain, isHan, splitQuatrain } from "./quatrain";
+import { COUPLET_ENDS, QUATRAIN_LINE_ENDS, checkQuatrain, isHan, lineEndCounts, splitQuatrain } from "./quatrain";
 import { tangPoems } from "./tang";
 
 const QUIET_NIGHT = "床前明月光，疑是地上霜。舉頭望明月，低頭思故鄉。";
@@ -118,4 +118,14 @@ test("every corpus quatrain passes except those whose source ends line 2 in ，o
       assert.equal(bad, failing[form][script], `${form}/${script}: ${bad} of ${poems.length} fail`);
     }
   }
+});
+
+test("lineEndCounts: marks per line over the corpus; line 2 and 4 close sentences, a poem that is not four lines is skipped", () => {
+  const poems = tangPoems({ form: "7" }).map((p) => p.text);
+  const { counts, skipped } = lineEndCounts([...poems, "一二三四五，六七八九十。"]);
+  assert.equal(skipped, 1);
+  counts.forEach((c) => assert.equal(Object.values(c).reduce((a, b) => a + b, 0), poems.length));
+  assert.ok((counts[1]["。"] ?? 0) > 0.8 * poems.length && (counts[3]["。"] ?? 0) > 0.8 * poems.length);
+  assert.ok((counts[0]["，"] ?? 0) > 0.8 * poems.length && (counts[2]["，"] ?? 0) > 0.8 * poems.length);
+  assert.ok((counts[1]["？"] ?? 0) > 0, "some couplets end in a question");
 });

@@ -160,3 +160,25 @@ export function checkQuatrain(text: string, opts: CheckQuatrainOptions): Quatrai
   });
   return { valid: problems.length === 0, problems };
 }
+
+/**
+ * How often each line-end mark closes each line of `poems` (four lines each): `counts[k][mark]` for line `k + 1`.
+ * Poems with other than four lines are skipped and counted in `skipped`.
+ *
+ * ```ts
+ * lineEndCounts(tangPoems({ form: "5" }).map((p) => p.text)).counts[1]["。"]; // line 2 mostly ends a sentence
+ * ```
+ */
+export function lineEndCounts(poems: readonly string[]): { readonly counts: Record<string, number>[]; readonly skipped: number } {
+  const counts: Record<string, number>[] = [{}, {}, {}, {}];
+  let skipped = 0;
+  for (const poem of poems) {
+    const lines = splitQuatrain(poem);
+    if (lines.length !== 4) {
+      skipped++;
+      continue;
+    }
+    lines.forEach((l, k) => (counts[k][l.end] = (counts[k][l.end] ?? 0) + 1));
+  }
+  return { counts, skipped };
+}
