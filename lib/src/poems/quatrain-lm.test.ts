@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { useBackendWithFullBudgets, withCheckpointRoot } from "../testing/fixtures";
 import { checkQuatrain, splitQuatrain } from "../data/quatrain";
-import { linesRhyme, matchesTonePattern } from "../data/tones";
+import { TONE_PATTERNS, linesRhyme, matchesTonePattern } from "../data/tones";
 import { tokenLogProbs } from "../decode/token-probs";
 import { TANG_COUNTS, quatrainLines } from "../data/tang";
 import { FusedRecurrentBlock } from "../rnn/fused";
@@ -76,6 +76,13 @@ test("a tiny quatrain model trains through the cache, loads back, and writes poe
     const sampled = writeQuatrains(first.model, corpus, { form: 5, n: 40, seed: 9, heads: "春夏秋冬", rhyme: true }).map(score);
     assert.ok(Math.max(...sampled) <= scores[0] + 1e-4, "no sample beats the best beam");
     assert.throws(() => writeQuatrains(first.model, corpus, { form: 5, n: 3, beamSize: 2 }), /beamSize must be an integer ≥ n \(3\)/);
+    // 首句入韵: line 1 rhymes too, here with the tone pattern whose first line ends in 平.
+    const firstRhymes = TONE_PATTERNS["7"].findIndex((p) => p.lines[0].endsWith("平"));
+    for (const p of writeQuatrains(first.model, corpus, { form: 7, n: 8, seed: 8, rhyme: "124", tonePattern: firstRhymes })) {
+      const lines = splitQuatrain(p).map((l) => l.text);
+      assert.ok(linesRhyme(lines, { lines: [1, 2, 4] }), `lines 1, 2 and 4 rhyme: ${p}`);
+      assert.ok(matchesTonePattern(lines, "7").matches, p);
+    }
     assert.equal(tf.memory().numTensors, before, "writing leaks nothing");
     const cut = quatrainCorpus({ batchSize: 64, minCount: 3 });
     assert.ok(
@@ -141,4 +148,18 @@ test("user problem 'CPU training takes hours': the recipe is the fused path (blo
   assert.ok(steps * 64 <= 2 * corpus.texts.length, `${steps} steps of 64 poems`);
   assert.ok(corpus.vocab.size < 3800, `${corpus.vocab.size} tokens in the output layer`);
   model.dispose();
+});
+
+test("a stacked LSTM (two fused layers) trains on the quatrains and writes valid poems", async () => {
+  await withCheckpointRoot("quatrain-stack-", async () => {
+    const corpus = quatrainCorpus({ minCount: 3 });
+    const recipe: QuatrainLMRecipe = { ...TINY, cell: "lstm", numLayers: 2, maxStepsPerEpoch: 2 };
+    const run = await trainQuatrainLM(corpus, recipe, { listener: null, log: () => undefined });
+    assert.equal(run.history.steps, 2);
+    assert.ok(Number.isFinite(run.history.final["train loss"]));
+    for (const p of writeQuatrains(run.model, corpus, { form: 7, n: 6, seed: 2, heads: "江山如画" })) {
+      assert.ok(checkQuatrain(p, { form: "7" }).valid, p);
+    }
+    run.model.dispose();
+  });
 });
