@@ -68,7 +68,7 @@ export { runBakeoff, buildCellLM } from "./lab";
 
 // 05 · deep RNNs: stacks, the four ways to add depth, depth studies
 export { Stacked, buildStack, MLPScratch, DeepInput, DeepTransitionScratch, LayersModelLM, layerGradientNorms } from "./rnn";
-export { compareModels, layerStates, probeLayers, probeChart, trainProbe, nextIsSpace, positionInWord } from "./lab";
+export { compareModels, countParameters, layerStates, probeLayers, probeChart, trainProbe, nextIsSpace, positionInWord } from "./lab";
 export { parseExpression, expressionText, evaluateExpression, randomExpressions, expressionSplit, operatorTables } from "./data";
 export { treeBatchSource, expressionTextSource, treeBatch, textBatch, EXPRESSION_TREE_TOKENS, EXPRESSION_TEXT_TOKENS } from "./data";
 export { RecursiveScratch, treeLevels, SequenceClassifier, SequenceTagger } from "./rnn";
