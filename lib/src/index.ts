@@ -62,7 +62,7 @@ export { softmaxTemperature, topKFilter, topPFilter, sampleIndex, restrictLogits
 
 // 03 · GRU and 04 · LSTM: gates, traces, gradient flow, the bake-off; fused blocks
 export { GRUScratch, GRU, GRU_GATES, LSTMScratch, LSTM, LSTM_GATES, LSTM_DEFAULT_FORGET_BIAS, FusedRecurrentBlock } from "./rnn";
-export { traceGates, traceGatesOnText, gateMatrix, mostActiveUnit, gateMeansAt, stateGradientNorms } from "./rnn";
+export { traceGates, traceGatesOnText, gateExtremes, gateMatrix, mostActiveUnit, gateMeansAt, stateGradientNorms } from "./rnn";
 export { gateHeatmap, gateColoredText } from "./plot";
 export { runBakeoff, buildCellLM } from "./lab";
 

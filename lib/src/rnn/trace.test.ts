@@ -10,7 +10,7 @@ import { FusedRecurrentBlock } from "./fused";
 import { copyWeights } from "./blocks";
 import { RNNLMScratch } from "./rnn-lm";
 import type { RecurrentBlock } from "./recurrent";
-import { GateTrace, gateMatrix, gateMeansAt, mostActiveUnit, traceGates, traceGatesOnText } from "./trace";
+import { GateTrace, gateExtremes, gateMatrix, gateMeansAt, mostActiveUnit, traceGates, traceGatesOnText } from "./trace";
 import { stateGradientNorms } from "./grad-flow";
 import { gateColoredText, gateHeatmap } from "../plot/gates";
 
@@ -312,4 +312,32 @@ test("gateMeansAt averages each sigmoid gate over the steps with a label and ove
   assert.ok(Math.abs(rows[0].at - 0.8) < 1e-12);
   assert.ok(Math.abs(rows[0].elsewhere - 0.5) < 1e-12);
   assert.throws(() => gateMeansAt(trace, "x"), /no step of the trace is "x"/);
+});
+
+test("gateExtremes counts the shares of a gate's values below low and above high, over the first units", () => {
+  const trace: GateTrace = {
+    cell: "gru",
+    labels: ["a", "b"],
+    gates: [
+      { name: "Z", label: "update gate", range: "unit" },
+      { name: "H", label: "hidden state", range: "signed" },
+    ] as unknown as GateTrace["gates"],
+    values: {
+      Z: [
+        [0.05, 0.5, 0.95],
+        [0.01, 0.2, 0.99],
+      ],
+      H: [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    },
+    numSteps: 2,
+    numHiddens: 3,
+  };
+  assert.deepEqual(gateExtremes(trace, "Z"), { gate: "Z", count: 6, below: 2 / 6, above: 2 / 6 });
+  assert.deepEqual(gateExtremes(trace, "Z", { units: 2 }), { gate: "Z", count: 4, below: 2 / 4, above: 0 });
+  assert.deepEqual(gateExtremes(trace, "Z", { low: 0.3, high: 0.96 }), { gate: "Z", count: 6, below: 3 / 6, above: 1 / 6 });
+  assert.throws(() => gateExtremes(trace, "H"), /not a gate in \[0, 1\]/);
+  assert.throws(() => gateExtremes(trace, "Z", { units: 0 }), /positive integer/);
 });

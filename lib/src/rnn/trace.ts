@@ -247,3 +247,36 @@ export function gateMeansAt(trace: GateTrace, label = " "): GateMeanRow[] {
       elsewhere: mean(trace.values[g.name].filter((_, t) => !hits[t])),
     }));
 }
+
+/** What {@link gateExtremes} counts: shares of a gate's values near 0 and near 1. */
+export interface GateExtremes {
+  readonly gate: string;
+  /** Values counted (steps × units). */
+  readonly count: number;
+  /** Share below `low` (default 0.1). */
+  readonly below: number;
+  /** Share above `high` (default 0.9). */
+  readonly above: number;
+}
+
+/**
+ * How far a gate has moved from its initial 0.5: the shares of its values below `low` and above `high`, over every
+ * step and the first `units` units (default all; 24 matches what {@link gateMatrix}'s heatmaps show).
+ *
+ * ```ts
+ * gateExtremes(trace, "Z", { units: 24 }); // { gate: "Z", count: 1176, below: 0.59, above: 0.13 }
+ * ```
+ */
+export function gateExtremes(trace: GateTrace, gate: string, opts: { units?: number; low?: number; high?: number } = {}): GateExtremes {
+  const info = gateInfo(trace, gate);
+  if (info.range !== "unit") throw new Error(`gateExtremes: ${gate} is not a gate in [0, 1]; choose one of the gates.`);
+  const { units = trace.numHiddens, low = 0.1, high = 0.9 } = opts;
+  if (!(Number.isInteger(units) && units >= 1)) throw new Error(`gateExtremes: units must be a positive integer, got ${units}.`);
+  const values = trace.values[gate].flatMap((row) => row.slice(0, units));
+  return {
+    gate,
+    count: values.length,
+    below: values.filter((v) => v < low).length / values.length,
+    above: values.filter((v) => v > high).length / values.length,
+  };
+}
