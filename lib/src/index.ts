@@ -140,7 +140,15 @@ export { tokenLogProbs, perplexityOf, topTokens } from "./decode";
 
 // 08 · dinosaur names: classic and modern paths, sampling, novelty, hidden units; the training cache
 export { splitNames, nameStats, labelName, noveltyCounts, noveltyShares, NAME_LABELS, NAME_MARKS } from "./names";
-export { classicVocab, classicLossAndGrads, classicGradientCheck, classicSample, trainClassic, trainClassicOrLoad } from "./names";
+export {
+  classicVocab,
+  classicLossAndGrads,
+  classicGradientCheck,
+  classicSample,
+  classicPerplexity,
+  trainClassic,
+  trainClassicOrLoad,
+} from "./names";
 export { nameVocab, nameData, buildNameLM, trainNameLM, sampleNames, sampleNamesWithSuffix } from "./names";
 export {
   valPerplexityAtTemperatures,

@@ -9,6 +9,7 @@ import {
   classicExample,
   classicGradientCheck,
   classicLossAndGrads,
+  classicPerplexity,
   classicSample,
   classicVocab,
   clipClassicGrads,
@@ -79,4 +80,23 @@ test("a short classic run lowers the smoothed loss on a tiny name list, and the 
     assert.equal(third.fromCache, false, "a change of settings misses the cache");
     assert.equal(tf.memory().numTensors, before);
   });
+});
+
+test("classicPerplexity: a uniform model scores V; it equals exp(summed classic loss / tokens) from a zero state", () => {
+  const chars = classicVocab(["abc", "cab", "ba"]);
+  const p = initClassicParams(chars.length, 3, 0);
+  for (const m of [p.Wax, p.Waa, p.Wya]) m.data.fill(0);
+  assert.ok(Math.abs(classicPerplexity(p, chars, ["abc", "ba"]) - chars.length) < 1e-9, "uniform: perplexity = V");
+  const q = initClassicParams(chars.length, 5, 3);
+  const names = ["abc", "cab", "ba"];
+  let loss = 0;
+  let tokens = 0;
+  for (const n of names) {
+    const { X, Y } = classicExample(n, chars);
+    loss += classicLossAndGrads(X, Y, mat(5, 1), q).loss;
+    tokens += Y.length;
+  }
+  assert.ok(Math.abs(classicPerplexity(q, chars, names) - Math.exp(loss / tokens)) < 1e-9);
+  assert.throws(() => classicPerplexity(q, chars, []), /no names/);
+  assert.throws(() => classicPerplexity(q, chars, ["abd"]), /not in the vocabulary/);
 });

@@ -201,6 +201,30 @@ export function classicExample(name: string, chars: readonly string[]): { X: (nu
 }
 
 /**
+ * Per-character perplexity of the classic model on `names`: each name read from a zero input and a zero state, every
+ * letter and the closing newline predicted (the newline plays the part of the modern model's `<eos>`, so the two
+ * models' perplexities on the same held-out names compare directly).
+ * @throws Error when `names` is empty or holds a character outside `chars`.
+ */
+export function classicPerplexity(params: RnnStepParams, chars: readonly string[], names: readonly string[]): number {
+  if (names.length === 0) throw new Error("classicPerplexity: no names; give at least one (e.g. the held-out names).");
+  const n_x = params.Wax.cols;
+  let loss = 0;
+  let tokens = 0;
+  for (const name of names) {
+    const { X, Y } = classicExample(name, chars);
+    const { yPred } = rnnForward(
+      X.map((id) => oneHotColumn(id, n_x)),
+      mat(params.Waa.rows, 1),
+      params,
+    );
+    Y.forEach((y, t) => (loss -= Math.log(yPred[t].data[y]))); // −log ŷ⟨t⟩[y⟨t⟩]
+    tokens += Y.length;
+  }
+  return Math.exp(loss / tokens);
+}
+
+/**
  * Samples one name, as in the assignment: start from a zero input and a zero state, draw each
  * character from `ŷ⟨t⟩`, feed it back, stop at the newline or after `maxLength` characters.
  * @returns the name without its newline.
