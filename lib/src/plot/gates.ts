@@ -13,7 +13,7 @@ import { cellLabel } from "../cells";
 import { GateTrace, gateInfo, gateMatrix } from "../rnn/trace";
 import { coloredText } from "./colored-text";
 import type { HtmlView, PlotFigure } from "./figure";
-import { heatmap } from "./heatmap";
+import { UNIT_COLORSCALE, heatmap } from "./heatmap";
 
 /** `"GRU"`, or `"GRU layer 2"` for a layer of a stack. */
 function traceName(trace: GateTrace): string {
@@ -32,13 +32,19 @@ export interface GateHeatmapConfig {
 export const GATE_HEATMAP_MAX_UNITS = 24;
 
 /**
- * A heatmap of one gate: hidden units as rows, input characters as columns. Sigmoid gates use a fixed
- * `[0, 1]` scale, tanh quantities `[-1, 1]`, so heatmaps of different models can be compared.
+ * A heatmap of one gate: hidden units as rows, input characters as columns. Sigmoid gates use a fixed `[0, 1]` scale
+ * from white (0) to orange (1), the colours of {@link gateColoredText}, so that in both pictures darker means closer
+ * to 1; tanh quantities use `[-1, 1]` (blue, white, red). The colour bar says what 1 means for the gate.
  */
 export function gateHeatmap(trace: GateTrace, gate: string, config: GateHeatmapConfig = {}): PlotFigure {
   const info = gateInfo(trace, gate);
   const units = config.units ?? Array.from({ length: Math.min(trace.numHiddens, GATE_HEATMAP_MAX_UNITS) }, (_, u) => u);
-  const scale = info.range === "unit" ? { zmin: 0, zmax: 1 } : info.range === "signed" ? { zmin: -1, zmax: 1 } : {};
+  const scale =
+    info.range === "unit"
+      ? { zmin: 0, zmax: 1, colorscale: UNIT_COLORSCALE, colorbarTitle: `${info.symbol}: 0 white → 1 dark` }
+      : info.range === "signed"
+        ? { zmin: -1, zmax: 1, colorbarTitle: `${info.symbol}: −1 blue, +1 red` }
+        : { colorbarTitle: `${info.symbol}: − blue, + red` };
   return heatmap(gateMatrix(trace, gate, units), {
     title: config.title ?? `${traceName(trace)} ${info.symbol}: ${info.description}`,
     xLabels: [...trace.labels],

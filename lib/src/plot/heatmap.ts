@@ -28,8 +28,13 @@ export interface HeatmapConfig {
   readonly zmin?: number;
   /** Value mapped to the top of the colour scale (default: the data's maximum). */
   readonly zmax?: number;
-  /** A plotly colour scale name; default {@link DIVERGING_COLORSCALE} (symmetric about 0) for signed data, else `"Viridis"`. */
-  readonly colorscale?: string;
+  /**
+   * A plotly colour scale: a name, or `[position, colour]` stops from 0 to 1 (e.g. {@link UNIT_COLORSCALE}). Default
+   * {@link DIVERGING_COLORSCALE} (symmetric about 0) for signed data, else `"Viridis"`.
+   */
+  readonly colorscale?: string | readonly (readonly [number, string])[];
+  /** Title of the colour bar: what a colour means, e.g. `"Z (1 = keep the old state)"`. */
+  readonly colorbarTitle?: string;
   /** Row 0 at the top, like a matrix (default true). */
   readonly rowsTopDown?: boolean;
   /** Height in pixels; default grows with the number of rows. */
@@ -41,6 +46,12 @@ export const DIVERGING_COLORSCALE: [number, string][] = [
   [0, "rgb(31,119,180)"],
   [0.5, "rgb(255,255,255)"],
   [1, "rgb(214,39,40)"],
+];
+
+/** White (0) to orange (1): the colours of {@link coloredText} for values in [0, 1] (darker = closer to 1). */
+export const UNIT_COLORSCALE: [number, string][] = [
+  [0, "rgb(255,255,255)"],
+  [1, "rgb(255,127,14)"],
 ];
 
 /** A matrix given as nested arrays or as a rank-2 tensor. */
@@ -100,8 +111,9 @@ export function heatmap(z: HeatmapMatrix, config: HeatmapConfig = {}): PlotFigur
     y: ys,
     zmin: lo,
     zmax: hi,
-    colorscale: config.colorscale ?? (signed ? DIVERGING_COLORSCALE : "Viridis"),
+    colorscale: (config.colorscale ?? (signed ? DIVERGING_COLORSCALE : "Viridis")) as HeatmapData["colorscale"],
     hoverongaps: false,
+    ...(config.colorbarTitle === undefined ? {} : { colorbar: { title: { text: config.colorbarTitle, side: "right" } } }),
   };
   const ticks = (labels: readonly (string | number)[] | undefined, n: number) =>
     labels === undefined

@@ -13,6 +13,7 @@ import type { RecurrentBlock } from "./recurrent";
 import { GateTrace, gateExtremes, gateMatrix, gateMeansAt, mostActiveUnit, traceGates, traceGatesOnText } from "./trace";
 import { stateGradientNorms } from "./grad-flow";
 import { gateColoredText, gateHeatmap } from "../plot/gates";
+import { UNIT_COLORSCALE } from "../plot/heatmap";
 
 before(async () => {
   await setupBackend();
@@ -210,6 +211,14 @@ test("gate heatmap, coloured text and the most active unit", () => {
     z[2],
     trace.values.F.map((row) => row[2]),
   );
+  // Gates share the coloured text's scale (white 0 → orange 1: darker = closer to 1) and say so on the colour bar.
+  const t = fig.data[0] as { colorscale: unknown; zmin: number; zmax: number; colorbar: { title: { text: string } } };
+  assert.deepEqual([t.zmin, t.zmax], [0, 1]);
+  assert.deepEqual(t.colorscale, UNIT_COLORSCALE);
+  assert.match(t.colorbar.title.text, /0 white → 1 dark/);
+  const Hfig = gateHeatmap(trace, "H").data[0] as { zmin: number; colorbar: { title: { text: string } } };
+  assert.equal(Hfig.zmin, -1);
+  assert.match(Hfig.colorbar.title.text, /−1 blue, \+1 red/);
   const view = gateColoredText(trace, "C", 1); // C is unbounded: shown as tanh(C)
   assert.match(view.text + view.html, /tanh\(C_t\), unit 1/);
   lstm.dispose();
