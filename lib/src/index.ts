@@ -66,6 +66,23 @@ export { traceGates, traceGatesOnText, gateExtremes, gateMatrix, mostActiveUnit,
 export { gateHeatmap, gateColoredText } from "./plot";
 export { runBakeoff, buildCellLM } from "./lab";
 
+// 04b · the long-range lab: one bit across a controlled distance, the gates that hold it, agreement in a character LM
+export { agreementVocab, agreementExamples, agreementText, otherNumber, agreementSource, agreementTestSets } from "./lab";
+export { AGREEMENT_LABELS, SINGULAR, PLURAL, VERB_SLOT, DISTRACTOR_LETTERS, DEFAULT_NUM_DISTRACTORS } from "./lab";
+export {
+  runLongRange,
+  runDistanceSweep,
+  classifierWidth,
+  buildAgreementClassifier,
+  accuracyOf,
+  LONG_RANGE_DEFAULTS,
+  LEARNED_ACCURACY,
+} from "./lab";
+export { accuracyByDistanceFigure, accuracyByDistanceTable } from "./lab";
+export { agreementTraces, heldBit, bitUnits, holdHeatmap, heldBitFigure, gateHoldTable, GATE_MEANING } from "./lab";
+export { trainCharLMs, buildFusedLM, verbPreference, preferenceByGap, verbPreferenceFigure, verbPreferenceTable } from "./lab";
+export { agreementContext, VERB_FILLER, VERB_SUBJECTS, VERB_GAPS, VERB_FORMS } from "./lab";
+
 // 05 · deep RNNs: stacks, the four ways to add depth, depth studies
 export { Stacked, buildStack, MLPScratch, DeepInput, DeepTransitionScratch, LayersModelLM, layerGradientNorms } from "./rnn";
 export { compareModels, countParameters, layerStates, probeLayers, probeChart, trainProbe, nextIsSpace, positionInWord } from "./lab";

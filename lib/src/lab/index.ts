@@ -8,3 +8,7 @@ export * from "./saliency";
 export * from "./pca";
 export * from "./decoders";
 export * from "./g2p";
+export * from "./agreement-task";
+export * from "./long-range";
+export * from "./lm-agreement";
+export * from "./bit-hold";
