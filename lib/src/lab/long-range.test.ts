@@ -105,6 +105,31 @@ test("runLongRange through the cache: a rerun loads the models and measures the 
   });
 });
 
+test("runDistanceSweep through the cache: one line of messages, and a rerun loads every model", async () => {
+  await withCheckpointRoot("sweep-", async () => {
+    const lines: string[] = [];
+    const config = {
+      cells: ["rnn" as const],
+      distances: [1, 2],
+      seeds: [1, 2],
+      targetParams: 300,
+      maxEpochs: 1,
+      batchesPerDistance: 3,
+      numTestPerDistance: 20,
+      listener: null,
+      cache: "sweep",
+      log: (m: string) => lines.push(m),
+    };
+    const first = await runDistanceSweep(config);
+    const second = await runDistanceSweep(config);
+    assert.deepEqual(lines, [
+      'Trained 4 models and saved them to the cache ("sweep"); rerunning this cell with the same settings will load them.',
+      'Loaded all 4 models from the cache ("sweep") instead of training again.',
+    ]);
+    assert.deepEqual(second.runs[0].perSeed, first.runs[0].perSeed);
+  });
+});
+
 test("runLongRange and runDistanceSweep refuse a bad configuration with the reason", async () => {
   await assert.rejects(runLongRange({ distances: [0, 4], listener: null }), /distances must hold integers ≥ 1/);
   await assert.rejects(runLongRange({ trainDistances: [], listener: null }), /trainDistances is empty/);

@@ -321,6 +321,7 @@ export interface DistanceSweepResult {
  * batchesPerDistance` steps, data and weights seeded by the seed), tests it at the same distance on held-out
  * sequences, and frees it. A model can only succeed if the gradient finds the subject marker `d + 1` steps back.
  * @param seeds the seeds (default `[seed]`); success at long distances differs from seed to seed.
+ * With a `cache`, the sweep prints one line (how many models it trained or loaded), not one per model.
  * @throws Error when the configuration is invalid.
  */
 export async function runDistanceSweep(
@@ -351,6 +352,7 @@ export async function runDistanceSweep(
   let contestants: ReturnType<typeof contestantsOf> = [];
   let params: number[] = [];
   let steps = 0;
+  let [loaded, trained] = [0, 0];
   let last;
   const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   try {
@@ -375,9 +377,11 @@ export async function runDistanceSweep(
           clipNorm: s.clipNorm,
           cache: config.cache,
           listener: null,
-          log: config.log,
+          log: () => {}, // one line for the whole sweep instead, below
         });
         try {
+          loaded += cmp.runs.filter((r) => r.fromCache).length;
+          trained += cmp.runs.filter((r) => !r.fromCache).length;
           const [test] = agreementTestSets([d], { count: s.numTestPerDistance, numDistractors: s.numDistractors, seed });
           params = cmp.runs.map((r) => r.params);
           cmp.runs.forEach((r, c) => {
@@ -402,6 +406,15 @@ export async function runDistanceSweep(
     }
   } finally {
     board?.onEnd?.(last);
+  }
+  if (config.cache !== undefined) {
+    const say = config.log ?? ((m: string) => console.log(m));
+    say(
+      trained === 0
+        ? `Loaded all ${loaded} models from the cache ("${config.cache}") instead of training again.`
+        : `Trained ${trained} models and saved them to the cache ("${config.cache}")` +
+            (loaded > 0 ? `; loaded ${loaded} more from it.` : "; rerunning this cell with the same settings will load them."),
+    );
   }
   const runs: DistanceSweepRun[] = s.cells.map((cell, c) => ({
     cell,
