@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import type { GateTrace } from "../rnn/trace";
 import { GRU_GATES } from "../rnn/gru";
+import { UNIT_COLORSCALE } from "../plot/heatmap";
 import { useBackendWithFullBudgets } from "../testing/fixtures";
 import { agreementVocab } from "./agreement-task";
 import { AgreementTraces, agreementTraces, bitUnits, gateHoldTable, heldBit, heldBitFigure, holdHeatmap } from "./bit-hold";
@@ -77,10 +78,10 @@ test("holdHeatmap: chosen units as rows on a fixed [0, 1] scale, the bit units s
   try {
     const traces = agreementTraces(model, "Shgfe?", vocab);
     const fig = holdHeatmap(traces.singular, "Z", { units: [3, 1], marked: [3] });
-    const trace = fig.data[0] as { z: number[][]; zmin: number; zmax: number; colorscale: string; colorbar: { title: { text: string } } };
+    const trace = fig.data[0] as { z: number[][]; zmin: number; zmax: number; colorscale: unknown; colorbar: { title: { text: string } } };
     assert.equal(trace.z.length, 2);
     assert.equal(trace.z[0].length, 6);
-    assert.deepEqual([trace.zmin, trace.zmax, trace.colorscale], [0, 1, "Viridis"]);
+    assert.deepEqual([trace.zmin, trace.zmax, trace.colorscale], [0, 1, UNIT_COLORSCALE]);
     assert.match(trace.colorbar.title.text, /1 = keep the old state.*0 = take the candidate/);
     const yaxis = fig.layout.yaxis as { ticktext: string[] };
     assert.deepEqual(yaxis.ticktext, ["unit 3 ★", "unit 1"]);

@@ -18,7 +18,7 @@ import type { GateTrace } from "../rnn/trace";
 import { gateInfo, gateMatrix, traceGatesOnText } from "../rnn/trace";
 import type { SequenceClassifier } from "../rnn/sequence-classifier";
 import type { PlotFigure } from "../plot/figure";
-import { heatmap } from "../plot/heatmap";
+import { UNIT_COLORSCALE, heatmap } from "../plot/heatmap";
 import { lineChart } from "../plot/line-chart";
 import { otherNumber } from "./agreement-task";
 
@@ -92,8 +92,9 @@ export interface HoldHeatmapConfig {
 }
 
 /**
- * A heatmap of one sigmoid gate along a sequence: chosen units as rows, steps as columns, on a fixed `[0, 1]`
- * scale (Viridis: dark = 0, light = 1) with a colour bar titled by what 0 and 1 mean for that gate.
+ * A heatmap of one sigmoid gate along a sequence: chosen units as rows, steps as columns, on the fixed `[0, 1]`
+ * scale of every gate picture of the course (white = 0, dark orange = 1: darker = closer to 1, as `gateHeatmap` and
+ * `gateColoredText`) with a colour bar titled by what 0 and 1 mean for that gate.
  */
 export function holdHeatmap(trace: GateTrace, gate: string, config: HoldHeatmapConfig): PlotFigure {
   const info = gateInfo(trace, gate);
@@ -106,7 +107,7 @@ export function holdHeatmap(trace: GateTrace, gate: string, config: HoldHeatmapC
     xTitle: "input token (S/P subject, a–z distractors, ? verb slot)",
     zmin: 0,
     zmax: 1,
-    colorscale: "Viridis",
+    colorscale: UNIT_COLORSCALE,
   });
   const meaning = GATE_MEANING[gate] ?? `${info.symbol} in [0, 1]`;
   const [first, ...rest] = fig.data;
