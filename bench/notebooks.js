@@ -59,7 +59,9 @@ function runOne(file) {
 
 function main() {
   const files = notebooksToRun(process.argv.slice(2));
-  console.log(`bench:notebooks: ${files.length} notebook(s) at full settings, empty training cache, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}`);
+  console.log(
+    `bench:notebooks: ${files.length} notebook(s) at full settings, empty training cache, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}`,
+  );
   const rows = [];
   for (const f of files) {
     process.stdout.write(`  ${path.basename(f)} … `);
@@ -84,7 +86,9 @@ function main() {
     );
   }
   const total = rows.reduce((s, r) => s + (r.first ?? 0), 0);
-  console.log(`\n${rows.length - bad} within budget, ${bad} not; ${(total / 60).toFixed(1)} min of first runs; load ${os.loadavg()[0].toFixed(2)} at the end.`);
+  console.log(
+    `\n${rows.length - bad} within budget, ${bad} not; ${(total / 60).toFixed(1)} min of first runs; load ${os.loadavg()[0].toFixed(2)} at the end.`,
+  );
   process.exitCode = bad === 0 ? 0 : 1;
 }
 
