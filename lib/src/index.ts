@@ -150,7 +150,7 @@ export {
 } from "./data";
 export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatrainMaxLength } from "./decode";
 export { quatrainCorpus, QUATRAIN_LM, buildQuatrainLM, trainQuatrainLM, writeQuatrains } from "./poems";
-export { constraintLadder, CONSTRAINT_LADDER, ladderTableRow, measureQuatrains, freeQuatrains, poemPerplexity } from "./poems";
+export { constraintLadder, CONSTRAINT_LADDER, ladderTableRow, measureQuatrains, freeQuatrains, poemPerplexity, poemTokens } from "./poems";
 export { poemMetrics } from "./data";
 export { poemView, poemGallery } from "./plot";
 export { tokenLogProbs, perplexityOf, topTokens } from "./decode";

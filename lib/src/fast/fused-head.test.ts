@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { FUSED_THREADING } from "./fused-core";
 import { fusedSoftmaxCrossEntropy } from "./fused-head";
-import { fusedKernels } from "./fused-loader";
+import { threadedFusedKernels } from "../testing/fused-threads";
 import { relErr } from "../testing/fixtures";
 
 test("fusedSoftmaxCrossEntropy equals dense + tf.losses.softmaxCrossEntropy, value and gradients (wasm and JS)", async () => {
@@ -42,14 +42,8 @@ test("fusedSoftmaxCrossEntropy equals dense + tf.losses.softmaxCrossEntropy, val
 });
 
 test("fusedSoftmaxCrossEntropy on two threads (rows of each product split) gives the JS kernels' value and gradients", async () => {
-  const k = fusedKernels("wasm");
-  if (!k.pool) {
-    assert.ok(process.env.RNNLAB_FUSED_THREADS === "1" || typeof SharedArrayBuffer === "undefined", "threads should be on here");
-    return;
-  }
-  const deadline = Date.now() + 10_000;
-  while (!k.pool.ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(k.pool.ready(), "the worker started");
+  const k = await threadedFusedKernels();
+  if (!k) return;
   await tf.setBackend("cpu");
   const saved = { ...FUSED_THREADING };
   FUSED_THREADING.minGemm = 0; // thread even this small head

@@ -7,6 +7,7 @@ import { FUSED_THREADING } from "./fused-core";
 import { fusedKernels, fusedWasmFailure } from "./fused-loader";
 import { fusedRecurrent } from "./fused-op";
 import { fusedReference } from "./fused-reference";
+import { threadedFusedKernels } from "../testing/fused-threads";
 import { relErr } from "../testing/fixtures";
 
 /** Deterministic values in [-scale, scale). */
@@ -164,14 +165,8 @@ test("the JS fallback equals the wasm path", () => {
 });
 
 test("two threads (shared memory + worker) give the single-thread results", async () => {
-  const k = fusedKernels("wasm");
-  if (!k.pool) {
-    assert.ok(process.env.RNNLAB_FUSED_THREADS === "1" || typeof SharedArrayBuffer === "undefined", "threads should be on here");
-    return;
-  }
-  const deadline = Date.now() + 10_000;
-  while (!k.pool.ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(k.pool.ready(), "the worker started");
+  const k = await threadedFusedKernels();
+  if (!k) return;
   await tf.setBackend("cpu");
   const saved = { ...FUSED_THREADING };
   // Thread even these small problems (the default thresholds keep them on one thread).

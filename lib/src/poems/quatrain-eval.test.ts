@@ -2,25 +2,15 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { useBackendWithFullBudgets, withCheckpointRoot } from "../testing/fixtures";
+import { TINY_QUATRAIN_LM } from "../testing/quatrain-recipe";
 import { splitQuatrain } from "../data/quatrain";
-import { CONSTRAINT_LADDER, constraintLadder, freeQuatrains, ladderTableRow, poemPerplexity } from "./quatrain-eval";
+import { CONSTRAINT_LADDER, constraintLadder, freeQuatrains, ladderTableRow, poemPerplexity, poemTokens } from "./quatrain-eval";
 import { quatrainCorpus, trainQuatrainLM } from "./quatrain-lm";
 import type { QuatrainLMRecipe } from "./quatrain-lm";
 
 useBackendWithFullBudgets();
 
-const TINY: QuatrainLMRecipe = {
-  cell: "gru",
-  embedSize: 8,
-  numHiddens: 16,
-  numLayers: 1,
-  epochs: 1,
-  maxStepsPerEpoch: 4,
-  lr: 0.01,
-  lrFinal: 0.001,
-  clipNorm: 1,
-  seed: 3,
-};
+const TINY: QuatrainLMRecipe = { ...TINY_QUATRAIN_LM, maxStepsPerEpoch: 4, seed: 3 };
 
 test("the constraint ladder: the corpus reference, free samples, then each rung, measured the same way; rules hold where asked", async () => {
   await withCheckpointRoot("quatrain-eval-", async () => {
@@ -60,6 +50,10 @@ test("the constraint ladder: the corpus reference, free samples, then each rung,
     const cells = ladderTableRow(acrostic);
     assert.equal(cells["form valid"], "100.0 %");
     assert.equal(cells.n, 10);
+    // A sampled rare character comes back as "<unk>": one token, as the model wrote it.
+    assert.deepEqual(poemTokens("春<unk>秋。"), ["春", "<unk>", "秋", "。"]);
+    const unk = corpus.vocab.unkId as number;
+    assert.deepEqual(corpus.vocab.encode(poemTokens("春<unk>")), [corpus.vocab.encode(["春"])[0], unk]);
     assert.throws(() => poemPerplexity(model, corpus, []), /no poems/);
     assert.throws(() => freeQuatrains(model, corpus, { n: 0 }), /positive integer/);
     model.dispose();

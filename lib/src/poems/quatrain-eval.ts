@@ -32,11 +32,19 @@ export interface QuatrainRow {
   readonly seconds: number;
 }
 
+/**
+ * A written poem's tokens: its characters, and each `<unk>` (how a sampled rare character is written back) as one
+ * token, so that a poem reads back as the ids the model wrote.
+ */
+export function poemTokens(poem: string): string[] {
+  return poem.match(/<unk>|[\s\S]/gu) ?? [];
+}
+
 /** The model's per-token perplexity of `poems` (each read as `<bos>` poem `<eos>`); `<unk>` stands for rare characters. */
 export function poemPerplexity(model: RNNLMScratch, corpus: QuatrainCorpus, poems: readonly string[]): number {
   if (poems.length === 0) throw new Error("poemPerplexity: no poems; give at least one.");
   const { vocab } = corpus;
-  const rows = poems.map((p) => [vocab.bosId as number, ...vocab.encode([...p]), vocab.eosId as number]);
+  const rows = poems.map((p) => [vocab.bosId as number, ...vocab.encode(poemTokens(p)), vocab.eosId as number]);
   return perplexityOf(tokenLogProbs(model, rows));
 }
 

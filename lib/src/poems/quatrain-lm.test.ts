@@ -2,6 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { useBackendWithFullBudgets, withCheckpointRoot } from "../testing/fixtures";
+import { TINY_QUATRAIN_LM } from "../testing/quatrain-recipe";
 import { checkQuatrain, splitQuatrain } from "../data/quatrain";
 import { TONE_PATTERNS, linesRhyme, matchesTonePattern } from "../data/tones";
 import { tokenLogProbs } from "../decode/token-probs";
@@ -12,18 +13,7 @@ import type { QuatrainLMRecipe } from "./quatrain-lm";
 
 useBackendWithFullBudgets();
 
-const TINY: QuatrainLMRecipe = {
-  cell: "gru",
-  embedSize: 8,
-  numHiddens: 16,
-  numLayers: 1,
-  epochs: 1,
-  maxStepsPerEpoch: 3,
-  lr: 0.01,
-  lrFinal: 0.001,
-  clipNorm: 1,
-  seed: 2,
-};
+const TINY = TINY_QUATRAIN_LM;
 
 test("a tiny quatrain model trains through the cache, loads back, and writes poems whose form, heads, rhyme and tones hold", async () => {
   await withCheckpointRoot("quatrain-", async () => {
