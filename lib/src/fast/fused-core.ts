@@ -6,6 +6,9 @@
  * order: LSTM `i, f, c, o` (recurrent activation: sigmoid), GRU `z, r, h` with the reset gate applied *before*
  * the recurrent product (`resetAfter: false`, the only GRU tf.layers has), `h = z⊙h₋ + (1−z)⊙h̃`.
  * Layout is time-major: inputs `[T, B, I]` (or token ids `[T, B]`, the gather fused), outputs `[T, B, H]`.
+ *
+ * Valid lengths (`lens`, padding last in every row): all `T` steps still run, but row `b`'s final state is its
+ * state after step `lens[b]`, and in BPTT the final state's gradient enters the time loop at that step.
  */
 import { CELL_GATES } from "../cells";
 import type { CellKind } from "../cells";
@@ -30,6 +33,11 @@ export interface FusedProblem {
   readonly W: Float32Array;
   readonly U: Float32Array;
   readonly b: Float32Array;
+  /**
+   * Valid steps of each batch row `[B]`, each in `[0, T]`: row `b`'s final state is `h_{lens[b]}` (and
+   * `c_{lens[b]}`), `h0` (`c0`) when 0. Absent or `null`: `T` for every row.
+   */
+  readonly lens?: Int32Array | null;
 }
 
 /** What the backward pass needs from the forward pass. */
@@ -49,7 +57,9 @@ export interface FusedSaved {
 export interface FusedForward {
   /** Outputs `h_1 … h_T` `[T, B, H]` (a view into `saved.hs`). */
   readonly y: Float32Array;
-  /** Final cell state `[B, H]` (LSTM), else `null`. */
+  /** Final hidden state `[B, H]`: each row's after its last valid step (see {@link FusedProblem.lens}). */
+  readonly hT: Float32Array;
+  /** Final cell state `[B, H]` (LSTM), likewise, else `null`. */
   readonly cT: Float32Array | null;
   readonly saved: FusedSaved;
 }
@@ -106,6 +116,18 @@ function check(p: FusedProblem): void {
   want("W", p.W, I * G * H);
   want("U", p.U, H * G * H);
   want("b", p.b, G * H);
+  if (p.lens) {
+    want("lens", p.lens, B);
+    for (const len of p.lens) if (!(len >= 0 && len <= T)) throw new Error(`fused ${cell}: valid length ${len} is not in [0, ${T}]`);
+  }
+}
+
+/** Each row's state after its last valid step: row `b` of step `lens[b]` of `states` `[(T+1)·B·H]` (step `T` without lens). */
+function finalStates(states: Float32Array, lens: Int32Array | null | undefined, T: number, B: number, H: number): Float32Array {
+  if (!lens) return states.subarray(T * B * H);
+  const out = new Float32Array(B * H);
+  for (let b = 0; b < B; b++) out.set(states.subarray((lens[b] * B + b) * H, (lens[b] * B + b + 1) * H), b * H);
+  return out;
 }
 
 /** Splits GRU's `U [H, 3H]` into `U_zr [H, 2H]` and `U_h [H, H]`. */
@@ -194,7 +216,8 @@ export function fusedForward(k: FusedKernels, p: FusedProblem): FusedForward {
   };
   return {
     y: saved.hs.subarray(BH),
-    cT: saved.cs ? saved.cs.subarray(T * BH) : null,
+    hT: finalStates(saved.hs, p.lens, T, B, H),
+    cT: saved.cs ? finalStates(saved.cs, p.lens, T, B, H) : null,
     saved,
   };
 }
@@ -231,7 +254,8 @@ export function fusedForwardSteps(k: FusedKernels, j: FusedForwardJob): void {
 
 /**
  * Backpropagation through time over the whole sequence.
- * @param dy gradient on the outputs `[T, B, H]`; `dhT`/`dcT` gradients on the final state (`[B, H]`, or null).
+ * @param dy gradient on the outputs `[T, B, H]`; `dhT`/`dcT` gradients on the final state (`[B, H]`, or null),
+ *   which enter row `b` at its last valid step `p.lens[b]` (straight into `dh0`/`dc0` when it is 0).
  */
 export function fusedBackward(
   k: FusedKernels,
@@ -280,15 +304,25 @@ export function fusedBackward(
     dZR: 0,
     dAH: 0,
     drh: 0,
+    lens: 0,
+    dhT: 0,
+    dcT: 0,
   };
   const packed = (w: number, K: number, N: number): number => {
     const q = mem.alloc(K * N);
     k.packPanels(w, q, K, N);
     return q;
   };
+  // Without lens the final state's gradient starts the loop (at step T); with lens the loop adds it row by row.
+  const lens = p.lens ?? null;
+  if (lens) {
+    job.lens = mem.put(lens);
+    if (dhT) job.dhT = mem.put(dhT);
+    if (dcT && cell === "lstm") job.dcT = mem.put(dcT);
+  }
   const f = k.f32();
   f.fill(0, job.dh >> 2, (job.dh >> 2) + BH);
-  if (dhT) f.set(dhT, job.dh >> 2);
+  if (dhT && !lens) f.set(dhT, job.dh >> 2);
   const HpT = mem.alloc(H * T * B); // [H, T·B]: h_0 … h_{T−1} transposed, for dU
   let dU: Float32Array;
   if (cell === "lstm" || cell === "rnn") {
@@ -298,7 +332,7 @@ export function fusedBackward(
       job.tcs = mem.put(s.tcs!);
       job.dc = mem.alloc(BH);
       k.f32().fill(0, job.dc >> 2, (job.dc >> 2) + BH);
-      if (dcT) k.f32().set(dcT, job.dc >> 2);
+      if (dcT && !lens) k.f32().set(dcT, job.dc >> 2);
     }
     job.UT = mem.alloc(GH * H);
     k.transpose(mem.put(p.U), job.UT, H, GH);
@@ -358,14 +392,19 @@ export function fusedBackward(
     par.rows({ fn: "gemm", a: dZ, b: WT, c: dXp, M: T * B, K: GH, N: I, acc: 0 }); // dX = dZ·Wᵀ
     dx = mem.take(dXp, T * B * I);
   }
-  return {
-    dx,
-    dh0: mem.take(job.dh, BH),
-    dc0: cell === "lstm" ? mem.take(job.dc, BH) : null,
-    dW: mem.take(dWp, I * GH),
-    dU,
-    db: mem.take(dbp, GH),
-  };
+  const dh0 = mem.take(job.dh, BH);
+  const dc0 = cell === "lstm" ? mem.take(job.dc, BH) : null;
+  // A row with no valid step: its final state is its initial state.
+  if (lens) {
+    lens.forEach((len, b) => {
+      if (len !== 0) return;
+      for (let j = b * H; j < (b + 1) * H; j++) {
+        if (dhT) dh0[j] += dhT[j];
+        if (dcT && dc0) dc0[j] += dcT[j];
+      }
+    });
+  }
+  return { dx, dh0, dc0, dW: mem.take(dWp, I * GH), dU, db: mem.take(dbp, GH) };
 }
 
 /** The backward time loop over batch rows `[b0, b1)`. Called by {@link runFusedJob}, in any thread. */
@@ -380,8 +419,18 @@ export function fusedBackwardSteps(k: FusedKernels, j: FusedBackwardJob): void {
   let dh = row(j.dh, H);
   let dhPrev = row(j.dhPrev, H);
   const dc = row(j.dc, H);
+  // Valid lengths of the whole batch (absolute rows: this job runs rows [b0, b1) of them).
+  const lens = j.lens ? k.i32().subarray(j.lens >> 2, (j.lens >> 2) + B) : null;
   for (let t = T - 1; t >= 0; t--) {
     k.addInto(dh, at(j.dY, t, H), nb * H); // + gradient from the output at step t
+    if (lens) {
+      for (let b = b0; b < b1; b++) {
+        if (lens[b] !== t + 1) continue;
+        // Step t is row b's last valid one: + the gradient on its final state h_{t+1} (and c_{t+1}).
+        if (j.dhT) k.addInto(dh + (b - b0) * H * 4, j.dhT + b * H * 4, H);
+        if (j.dcT) k.addInto(dc + (b - b0) * H * 4, j.dcT + b * H * 4, H);
+      }
+    }
     const dz = at(j.dZ, t, GH);
     if (cell === "lstm") {
       k.lstmBackwardStep(at(j.gates, t, GH), at(j.cs, t, H), at(j.tcs, t, H), dh, dc, dz, nb, H);

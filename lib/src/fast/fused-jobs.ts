@@ -72,6 +72,11 @@ export interface FusedBackwardJob extends StepsJobBase {
   dZR: number;
   dAH: number;
   drh: number;
+  /** Valid lengths, int32 `[B]` for the whole batch (rows are absolute), or 0 for none (every row `T`). */
+  lens: number;
+  /** With `lens`: gradients on the final state `[B, H]` (0 for none), added at each row's last valid step. */
+  dhT: number;
+  dcT: number;
 }
 
 /** Any job. */

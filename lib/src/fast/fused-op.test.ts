@@ -28,6 +28,8 @@ interface Case {
   I: number;
   H: number;
   tokens?: boolean;
+  /** Valid steps of each row: the final state is each row's after its last valid step. */
+  lens?: number[];
 }
 
 function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -85,13 +87,13 @@ function compare(c: Case, kernels: "wasm" | "js"): { fwd: number; grads: Record<
         cell,
         ids ? { ids: ids as tf.Tensor2D, numInputs: I } : { x: a.x },
         { h0: a.h0, c0: a.c0 ?? undefined, W: a.W, U: a.U, b: a.b },
-        { kernels },
+        { kernels, lens: c.lens },
       );
       return [r.y, r.h, ...(r.c ? [r.c] : [])];
     };
     const ref = (...args: tf.Tensor[]): tf.Tensor[] => {
       const a = split(args);
-      return fusedReference(cell, a.x, a.h0, a.c0, a.W, a.U, a.b);
+      return fusedReference(cell, a.x, a.h0, a.c0, a.W, a.U, a.b, c.lens);
     };
     const outF = fused(...vars);
     const outR = ref(...vars);
@@ -117,6 +119,11 @@ for (const cell of ["rnn", "gru", "lstm"] as CellKind[]) {
     { cell, T: 3, B: 6, I: 9, H: 13 },
     { cell, T: 20, B: 16, I: 5, H: 12 }, // T·B > 256: the K-blocked multiply
     { cell, T: 6, B: 5, I: 27, H: 16, tokens: true },
+    // Valid lengths: the final state's gradient enters each row at its last valid step (an empty row: straight into h0, c0).
+    { cell, T: 5, B: 4, I: 3, H: 6, lens: [5, 2, 0, 3] },
+    { cell, T: 1, B: 2, I: 3, H: 5, lens: [0, 1] },
+    { cell, T: 20, B: 16, I: 5, H: 12, lens: Array.from({ length: 16 }, (_, b) => (b * 7) % 21) },
+    { cell, T: 6, B: 5, I: 27, H: 16, tokens: true, lens: [6, 1, 4, 0, 6] },
   );
 }
 
@@ -131,7 +138,7 @@ for (const kernels of ["wasm", "js"] as const) {
     const worst: Record<string, number> = {};
     for (const c of CASES) {
       const { fwd, grads } = compare(c, kernels);
-      const label = `${c.cell} T${c.T} B${c.B} I${c.I} H${c.H}${c.tokens ? " ids" : ""}`;
+      const label = `${c.cell} T${c.T} B${c.B} I${c.I} H${c.H}${c.tokens ? " ids" : ""}${c.lens ? ` lens ${c.lens}` : ""}`;
       assert.ok(fwd <= 1e-5, `${label}: forward differs by ${fwd}`);
       for (const [n, e] of Object.entries(grads)) {
         assert.ok(e <= 1e-4, `${label}: d${n} relative error ${e}`);
@@ -213,6 +220,51 @@ test("two threads (shared memory + worker) give the single-thread results", asyn
   }
   Object.assign(FUSED_THREADING, saved);
   assert.ok(k.pool.dispatched >= before + 12, "the worker took half of every time loop");
+});
+
+test("valid lengths: the final state is each row's after its last valid step; wasm (one thread, and two split 8 + 5) equals the JS fallback", async () => {
+  await tf.setBackend("cpu");
+  const k = await threadedFusedKernels();
+  const saved = { ...FUSED_THREADING };
+  const [T, B, I, H] = [7, 13, 5, 16];
+  const lens = [7, 0, 3, 1, 7, 5, 2, 6, 0, 4, 7, 1, 3]; // rows 0–7 on one thread, 8–12 on the other
+  for (const cell of ["rnn", "gru", "lstm"] as CellKind[]) {
+    const G = CELL_GATES[cell];
+    const run = (kernels: "wasm" | "js"): Float32Array[] =>
+      tf.tidy(() => {
+        const x = tf.tensor3d(randoms(T * B * I, 1), [T, B, I]);
+        const h0 = tf.tensor2d(randoms(B * H, 2, 0.5), [B, H]);
+        const c0 = tf.tensor2d(randoms(B * H, 3, 0.5), [B, H]);
+        const W = tf.tensor2d(randoms(I * G * H, 4, 0.4), [I, G * H]);
+        const U = tf.tensor2d(randoms(H * G * H, 5, 0.4), [H, G * H]);
+        const b = tf.tensor1d(randoms(G * H, 6, 0.3));
+        const [Rh, Rc] = [7, 8].map((seed) => tf.tensor2d(randoms(B * H, seed), [B, H]));
+        const lstm = cell === "lstm";
+        const f = (...a: tf.Tensor[]): tf.Scalar => {
+          const [xx, hh, ww, uu, bb, cc] = a as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D?];
+          const r = fusedRecurrent(cell, { x: xx }, { h0: hh, c0: cc, W: ww, U: uu, b: bb }, { kernels, lens });
+          return tf.addN([r.y.mean(), r.h.mul(Rh).sum(), r.c ? r.c.mul(Rc).sum() : tf.scalar(0)]) as tf.Scalar;
+        };
+        const vars = [x, h0, W, U, b, ...(lstm ? [c0] : [])];
+        const g = tf.grads(f)(vars);
+        return [f(...vars), ...g].map((t) => t.dataSync() as Float32Array);
+      });
+    const j = run("js");
+    const check = (w: Float32Array[], how: string): void => {
+      for (let i = 0; i < w.length; i++) assert.ok(relErr(w[i], j[i]) < 1e-5, `${cell} ${how}: output ${i}: ${relErr(w[i], j[i])}`);
+    };
+    check(run("wasm"), "one thread");
+    if (k) {
+      const before = k.pool.dispatched;
+      Object.assign(FUSED_THREADING, { minWork: 0, minGemm: 0 });
+      try {
+        check(run("wasm"), "two threads");
+      } finally {
+        Object.assign(FUSED_THREADING, saved);
+      }
+      assert.ok(k.pool.dispatched > before, "the worker took half of the time loops");
+    }
+  }
 });
 
 test("fused training steps leak neither tensors nor kernel memory", async () => {

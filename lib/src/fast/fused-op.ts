@@ -4,6 +4,7 @@
  *
  * ```ts
  * const { y, h, c } = fusedRecurrent("lstm", { x }, { h0, c0, W, U, b }); // x [T, B, I] → y [T, B, H]
+ * const padded = fusedRecurrent("lstm", { x }, { W, U, b }, { lens: [T, 2, 0] }); // h, c: each row's after its last valid step
  * ```
  * Weights use the tf.layers layout and gate order (see `fused-core.ts`).
  */
@@ -31,7 +32,10 @@ export interface FusedParams {
   readonly b: tf.Tensor1D;
 }
 
-/** Outputs `y [T, B, H]` and the final state `h [B, H]` (and `c [B, H]` for the LSTM). */
+/**
+ * Outputs `y [T, B, H]` and the final state `h [B, H]` (and `c [B, H]` for the LSTM): with `lens`, each row's
+ * state after its last valid step.
+ */
 export interface FusedResult {
   readonly y: tf.Tensor3D;
   readonly h: tf.Tensor2D;
@@ -42,6 +46,12 @@ export interface FusedResult {
 export interface FusedOptions {
   /** Force the wasm SIMD kernels or the plain-JS fallback; default: wasm when it loads. */
   readonly kernels?: FusedKernelKind;
+  /**
+   * Valid steps of each batch row, each in `[0, T]`, padding last: every step still runs (and is output), but
+   * the final `h` (and `c`) of row `b` is its state after step `lens[b]` (`h0`, `c0` for 0), with the gradient
+   * to match. Default: `T` for every row.
+   */
+  readonly lens?: ArrayLike<number>;
 }
 
 /** A tensor's values as float32 (a cast tensor may still hold int32 storage on the cpu backend). */
@@ -81,10 +91,15 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
     I = inputs.numInputs;
   }
   const lstm = cell === "lstm";
+  const lens = options.lens === undefined ? null : Int32Array.from(options.lens);
+  if (lens && (lens.length !== B || !Array.from(options.lens!).every((len, i) => len === lens[i] && len >= 0 && len <= T))) {
+    throw new Error(`fused ${cell}: lens must hold ${B} integers in [0, ${T}], got [${Array.from(options.lens!)}]`);
+  }
+  const S = lstm ? 2 : 1; // final-state tensors
   const [y, h, c] = tf.tidy(() => {
     const h0 = params.h0 ?? tf.zeros<tf.Rank.R2>([B, H]);
     const c0 = lstm ? (params.c0 ?? tf.zeros<tf.Rank.R2>([B, H])) : null;
-    // customGrad takes tensors only, and returns one tensor: [T, B, H] outputs, plus c_T as step T for the LSTM.
+    // customGrad takes tensors only, and returns one tensor: [T, B, H] outputs, then the final h (and c) as steps T (and T + 1).
     const tensors: tf.Tensor[] = [...(x ? [x] : []), h0, ...(c0 ? [c0] : []), params.W, params.U, params.b];
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const ts = args.slice(0, tensors.length) as tf.Tensor[];
@@ -105,18 +120,20 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
         W: f32(ts[i++]),
         U: f32(ts[i++]),
         b: f32(ts[i]),
+        lens,
       };
       const fwd = fusedForward(k, problem);
-      let out: Float32Array = fwd.y;
-      if (lstm) {
-        out = new Float32Array((T + 1) * B * H);
-        out.set(fwd.y);
-        out.set(fwd.cT!, T * B * H);
-      }
-      const value = tf.tensor3d(out, [lstm ? T + 1 : T, B, H]);
+      const BH = B * H;
+      const out = new Float32Array((T + S) * BH); // [T + S, B, H]
+      out.set(fwd.y);
+      out.set(fwd.hT, T * BH);
+      if (lstm) out.set(fwd.cT!, (T + 1) * BH);
+      const value = tf.tensor3d(out, [T + S, B, H]);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         const d = f32(dy);
-        const g = fusedBackward(k, problem, fwd.saved, d.subarray(0, T * B * H), null, lstm ? d.subarray(T * B * H) : null);
+        const dhT = d.subarray(T * BH, (T + 1) * BH);
+        const dcT = lstm ? d.subarray((T + 1) * BH) : null;
+        const g = fusedBackward(k, problem, fwd.saved, d.subarray(0, T * BH), dhT, dcT);
         const grads: tf.Tensor[] = [];
         if (x) grads.push(tf.tensor3d(g.dx!, [T, B, I]));
         grads.push(tf.tensor2d(g.dh0, [B, H]));
@@ -126,10 +143,10 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
       };
       return { value, gradFunc };
     });
-    const all = op(...tensors) as tf.Tensor3D;
-    const y = lstm ? (all.slice([0, 0, 0], [T, B, H]) as tf.Tensor3D) : all;
-    const h = y.slice([T - 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
-    const c = lstm ? (all.slice([T, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D) : null;
+    const all = op(...tensors) as tf.Tensor3D; // [T + S, B, H]
+    const y = all.slice([0, 0, 0], [T, B, H]) as tf.Tensor3D;
+    const h = all.slice([T, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
+    const c = lstm ? (all.slice([T + 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D) : null;
     return c ? [y, h, c] : [y, h];
   }) as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?];
   return { y, h, c: c ?? null };

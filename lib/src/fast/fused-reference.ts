@@ -8,7 +8,8 @@ import type { CellKind } from "../cells";
 
 /**
  * Runs `cell` over `x [T, B, I]` from state `h0` (and `c0` for the LSTM) with tf ops.
- * @returns `[y [T, B, H], h_T]`, plus `c_T` for the LSTM.
+ * @param lens valid steps of each row (see `FusedOptions.lens`): the final state of row `b` is `h_{lens[b]}`.
+ * @returns `[y [T, B, H], h_T]`, plus `c_T` for the LSTM (with `lens`, each row's final state).
  */
 export function fusedReference(
   cell: CellKind,
@@ -18,12 +19,14 @@ export function fusedReference(
   W: tf.Tensor2D,
   U: tf.Tensor2D,
   b: tf.Tensor1D,
+  lens?: ArrayLike<number>,
 ): tf.Tensor[] {
   const H = U.shape[0];
   const [T, B, I] = x.shape;
   let h = h0;
   let c = c0;
   const ys: tf.Tensor2D[] = [];
+  const cs: tf.Tensor2D[] = [];
   for (let t = 0; t < T; t++) {
     // slice, not unstack: tfjs's unstack gradient fails for a single step.
     const xt = x.slice([t, 0, 0], [1, B, I]).reshape([B, I]) as tf.Tensor2D;
@@ -35,6 +38,7 @@ export function fusedReference(
         .mul(c!)
         .add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D; // c = f⊙c₋ + i⊙g
       h = tf.sigmoid(o).mul(tf.tanh(c!)) as tf.Tensor2D; // h = o⊙tanh(c)
+      cs.push(c!);
     } else if (cell === "gru") {
       const [xz, xr, xh] = tf.split(xw, 3, 1);
       const [uzr, uh] = tf.split(U, [2 * H, H], 1);
@@ -47,6 +51,16 @@ export function fusedReference(
       h = tf.tanh(xw.add(h.matMul(U))) as tf.Tensor2D;
     }
     ys.push(h);
+  }
+  if (lens) {
+    // Row b's state after step lens[b]: row b of step lens[b] of [s_0 … s_T] ([(T+1)·B, H]).
+    const at = tf.tensor1d(
+      Int32Array.from(lens, (len, row) => len * B + row),
+      "int32",
+    );
+    const pick = (s0: tf.Tensor2D, steps: tf.Tensor2D[]): tf.Tensor2D => tf.gather(tf.concat([s0, ...steps], 0), at) as tf.Tensor2D;
+    h = pick(h0, ys);
+    if (c0) c = pick(c0, cs);
   }
   return [tf.stack(ys), h, ...(c ? [c] : [])];
 }

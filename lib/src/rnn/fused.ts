@@ -84,27 +84,23 @@ export class FusedRecurrentBlock implements WeightedBlock {
   /**
    * Runs the whole sequence as one op; `reverse` runs right to left. With valid lengths shorter than the
    * sequence, each row is reversed within its own length (a gather) so its padding always comes last, where
-   * the kernels may read it without changing any real step; padded outputs are zeroed and the final `H` is
-   * read at each row's last real step. The final memory cell `C` of a padded LSTM row is not kept by the
-   * kernels, so a padded fused LSTM is refused (use a GRU, the scratch or the concise LSTM).
+   * the kernels may read it without changing any real step; padded outputs are zeroed, and the op returns
+   * each row's final state (`H`, and the LSTM's memory cell `C`) after its last real step, the initial state
+   * for an empty row, with the gradient entering BPTT at that step.
    */
   forward(inputs: tf.Tensor3D, state?: RecurrentState, opts: ForwardOptions = {}): [tf.Tensor3D, RecurrentState] {
     checkBlockInputs("FusedRecurrentBlock", this, inputs, state, opts.validLens);
     const [numSteps, batchSize] = inputs.shape;
     const lens = opts.validLens === undefined ? null : validLensArray(opts.validLens, batchSize, numSteps);
     const ragged = lens !== null && lens.some((len) => len !== numSteps);
-    if (ragged && this.kind === "lstm") {
-      throw new Error(
-        "FusedRecurrentBlock.forward: the fused LSTM cannot return the final memory cell C of a padded sequence (the kernels do not keep it). " +
-          "Use a fused GRU, or the scratch or concise LSTM (copyWeights moves the weights), or batch sequences of equal length.",
-      );
-    }
     return tf.tidy(() => {
       const [h0, c0] = state ?? this.initState(batchSize);
       // Time order of the steps the kernels read, per row: rows reversed within their lengths when asked.
       const order = ragged ? rowOrder(lens as Int32Array, numSteps, opts.reverse === true) : null; // [numSteps · batchSize] or null
       const x = order ? permuteSteps(inputs, order) : opts.reverse ? tf.reverse(inputs, 0) : inputs;
-      let [y, final] = this.run(x, h0, c0);
+      // Reordered, every row's last real step is step len − 1, forward or reversed: the final state is taken there.
+      const [yRun, final] = this.run(x, h0, c0, ragged ? (lens as Int32Array) : undefined);
+      let y = yRun;
       if (order) {
         const lensT = lens as Int32Array;
         y = permuteSteps(y, order); // back to the original positions (the permutation is its own inverse)
@@ -113,15 +109,6 @@ export class FusedRecurrentBlock implements WeightedBlock {
           [numSteps, batchSize, 1],
         );
         y = tf.mul(y, mask) as tf.Tensor3D; // padding outputs zeros
-        // The final H: the output after the row's last real step (position len − 1, or 0 when reversed); h0 for an empty row.
-        const at = Int32Array.from(lensT, (len, b) => (opts.reverse ? 0 : Math.max(len - 1, 0)) * batchSize + b);
-        const flat = tf.reshape(y, [numSteps * batchSize, this.numHiddens]);
-        const picked = tf.gather(flat, tf.tensor1d(at, "int32")) as tf.Tensor2D; // [batchSize, numHiddens]
-        const empty = tf.tensor2d(
-          Float32Array.from(lensT, (len) => (len === 0 ? 1 : 0)),
-          [batchSize, 1],
-        );
-        final = [tf.add(tf.mul(picked, tf.sub(1, empty)), tf.mul(h0, empty)) as tf.Tensor2D];
       } else if (opts.reverse) {
         y = tf.reverse(y, 0);
       }
@@ -129,17 +116,18 @@ export class FusedRecurrentBlock implements WeightedBlock {
     });
   }
 
-  /** The kernels over the whole of `x` (time-major), from `h0` (and `c0`). */
-  private run(x: tf.Tensor3D, h0: tf.Tensor2D, c0: tf.Tensor2D | undefined): [tf.Tensor3D, RecurrentState] {
+  /** The kernels over the whole of `x` (time-major), from `h0` (and `c0`); the final state after step `lens[b]` of each row. */
+  private run(x: tf.Tensor3D, h0: tf.Tensor2D, c0: tf.Tensor2D | undefined, lens?: Int32Array): [tf.Tensor3D, RecurrentState] {
     if (tf.getBackend() === "tensorflow") {
-      const [ry, h, c] = fusedReference(this.kind, x, h0, c0 ?? null, this.W as tf.Tensor2D, this.U as tf.Tensor2D, this.b as tf.Tensor1D);
+      const [W, U, b] = [this.W as tf.Tensor2D, this.U as tf.Tensor2D, this.b as tf.Tensor1D];
+      const [ry, h, c] = fusedReference(this.kind, x, h0, c0 ?? null, W, U, b, lens);
       return [ry as tf.Tensor3D, c ? [h as tf.Tensor2D, c as tf.Tensor2D] : [h as tf.Tensor2D]];
     }
     const r = fusedRecurrent(
       this.kind,
       { x },
       { h0, c0, W: this.W as tf.Tensor2D, U: this.U as tf.Tensor2D, b: this.b as tf.Tensor1D },
-      { kernels: this.kernels },
+      { kernels: this.kernels, lens },
     );
     return [r.y, r.c ? [r.h, r.c] : [r.h]];
   }

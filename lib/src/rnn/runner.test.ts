@@ -2,9 +2,9 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { CELL_KINDS } from "../cells";
-import { maxAbsDiff, useBackendWithFullBudgets } from "../testing/fixtures";
+import { maxAbsDiff, relErr, useBackendWithFullBudgets } from "../testing/fixtures";
 import { buildBlock, copyWeights } from "./blocks";
-import type { RecurrentBlock } from "./recurrent";
+import type { RecurrentBlock, WeightedBlock } from "./recurrent";
 import { runCell } from "./runner";
 import { GRUScratch } from "./gru";
 
@@ -38,7 +38,7 @@ function compare(block: RecurrentBlock, reverse: boolean): { real: number; paddi
 }
 
 for (const kind of CELL_KINDS) {
-  for (const style of kind === "lstm" ? (["scratch", "concise"] as const) : (["scratch", "concise", "fused"] as const)) {
+  for (const style of ["scratch", "concise", "fused"] as const) {
     test(`${kind} ${style}: a padded batch with valid lengths equals each sequence run alone, forward and reverse; padding outputs zeros`, () => {
       const block = buildBlock(kind, style, { numInputs: I, numHiddens: H, sigma: 0.5, seed: 3 });
       const before = tf.memory().numTensors;
@@ -93,7 +93,7 @@ test("gradients flow through masked steps exactly as through the unpadded sequen
   cell.dispose();
 });
 
-test("bad valid lengths and states are explained; the fused LSTM refuses padded rows (it cannot keep their C)", () => {
+test("bad valid lengths and states are explained", () => {
   const block = buildBlock("lstm", "scratch", { numInputs: I, numHiddens: H });
   const fused = buildBlock("lstm", "fused", { numInputs: I, numHiddens: H });
   tf.tidy(() => {
@@ -104,12 +104,60 @@ test("bad valid lengths and states are explained; the fused LSTM refuses padded 
       /valid length 9 of sequence 2 must be an integer between 0 and numSteps = 5/,
     );
     assert.throws(() => block.forward(X, [tf.zeros([B, H]) as tf.Tensor2D]), /2 tensor\(s\) of shape \[batchSize, numHiddens\] = \[4, 6\]/);
-    assert.throws(
-      () => fused.forward(X, undefined, { validLens: LENS }),
-      /fused LSTM cannot return the final memory cell C of a padded sequence/,
-    );
-    fused.forward(X, undefined, { validLens: [T, T, T, T] }); // full lengths are fine
+    assert.throws(() => fused.forward(X, undefined, { validLens: [1, 2, 9, 1] }), /valid length 9 of sequence 2/);
   });
   block.dispose();
   fused.dispose();
 });
+
+test("the fused LSTM on a padded batch (an empty row too) equals the scratch LSTM: outputs, final H and C, and every gradient, forward and reverse", () => {
+  const lens = [5, 2, 0, 3];
+  const scratch = buildBlock("lstm", "scratch", { numInputs: I, numHiddens: H, sigma: 0.5, seed: 6 });
+  const fused = buildBlock("lstm", "fused", { numInputs: I, numHiddens: H });
+  copyWeights(scratch, fused);
+  const before = tf.memory().numTensors;
+  for (const reverse of [false, true]) {
+    tf.tidy(() => {
+      const X = tf.randomNormal([T, B, I], 0, 1, "float32", 12) as tf.Tensor3D;
+      const [H0, C0] = [13, 14].map((s) => tf.randomUniform([B, H], -0.8, 0.8, "float32", s) as tf.Tensor2D);
+      const [RY, RH, RC] = [15, 16, 17].map((s, j) => tf.randomNormal(j === 0 ? [T, B, H] : [B, H], 0, 1, "float32", s));
+      // A loss on every output: the outputs, the final H and the final C; gradients on the inputs, the initial state and the weights.
+      const run = (block: RecurrentBlock) => (x: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor) => {
+        const [Y, [Hn, Cn]] = block.forward(x as tf.Tensor3D, [h0 as tf.Tensor2D, c0 as tf.Tensor2D], { validLens: lens, reverse });
+        return tf.addN([tf.sum(tf.mul(Y, RY)), tf.sum(tf.mul(Hn, RH)), tf.sum(tf.mul(Cn, RC))]) as tf.Scalar;
+      };
+      const outs = [scratch, fused].map((block) => block.forward(X, [H0, C0], { validLens: lens, reverse }));
+      assert.ok(maxAbsDiff(outs[0][0], outs[1][0]) < 1e-5, "outputs");
+      outs[0][1].forEach((s, j) => assert.ok(maxAbsDiff(s, outs[1][1][j]) < 1e-5, j === 0 ? "final H" : "final C"));
+      assert.ok(maxAbsDiff(tf.slice(outs[1][1][1], [2, 0], [1, H]), tf.slice(C0, [2, 0], [1, H])) === 0, "an empty row keeps c0");
+      const grads = [scratch, fused].map((block) => {
+        const g = tf.grads(run(block))([X, H0, C0]);
+        const w = tf.variableGrads(() => run(block)(X, H0, C0), block.trainableVariables()).grads;
+        return { g, w: block.trainableVariables().map((v) => w[v.name]) };
+      });
+      ["X", "H0", "C0"].forEach((name, i) => {
+        const e = relErr(grads[1].g[i].dataSync(), grads[0].g[i].dataSync());
+        assert.ok(e < 1e-4, `${reverse ? "reverse" : "forward"}: d${name} relative error ${e}`);
+      });
+      // The scratch LSTM's twelve per-gate gradients, gathered into tf.layers' [kernel, recurrentKernel, bias] as its getWeights does.
+      const scratchLayers = inLayersLayout(scratch, grads[0].w);
+      scratchLayers.forEach((g, i) => {
+        const e = relErr(grads[1].w[i].dataSync(), g.dataSync());
+        assert.ok(e < 1e-4, `${reverse ? "reverse" : "forward"}: weight ${i} relative error ${e}`);
+      });
+    });
+  }
+  assert.equal(tf.memory().numTensors, before, "no tensors leak");
+  scratch.dispose();
+  fused.dispose();
+});
+
+/** `grads` (one per trainable variable of `block`) in tf.layers' layout: loaded into the variables, read back by getWeights. */
+function inLayersLayout(block: WeightedBlock, grads: tf.Tensor[]): tf.Tensor[] {
+  const saved = block.trainableVariables().map((v) => tf.clone(v));
+  block.trainableVariables().forEach((v, i) => v.assign(grads[i]));
+  const out = block.getWeights();
+  block.trainableVariables().forEach((v, i) => v.assign(saved[i]));
+  tf.dispose(saved);
+  return out;
+}
