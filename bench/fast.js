@@ -5,15 +5,15 @@
 //   (c) rnnlab's fused layers (wasm SIMD, lib/asm/fused.ts, two threads when there are two cores) with FusedAdam,
 //   (d) PyTorch on the CPU (bench/torch_ref.py), when /usr/bin/python3 can import torch; best of 1 and 2 threads.
 // Every (configuration, column) runs in its own process, interleaved configuration by configuration so that
-// a changing machine load hits all columns alike; the figure is the median step after warm-up. The load
-// average is printed with the table: on a busy machine the numbers mean little.
+// a changing machine load hits all columns alike; the figure is the median step after warm-up (bench/common.js:
+// at least 2 s and 10 steps, for every column and for PyTorch alike). The load average is printed with the table:
+// on a busy machine the numbers mean little.
 //
 //   node bench/fast.js            # the table
-//   node bench/fast.js --steps 20 # more measured steps
+//   node bench/fast.js --steps 40 # more measured steps (default 20)
 "use strict";
-const { spawnSync } = require("child_process");
-const os = require("os");
 const path = require("path");
+const { timeSteps, argValue, runColumn, torchAvailable, torchBest, fmt, ratio, printTable, loadAverage } = require("./common");
 
 const VOCAB = 27;
 const SIZES = [
@@ -21,18 +21,6 @@ const SIZES = [
   { H: 64, B: 32, T: 20 },
 ];
 const CELLS = ["rnn", "gru", "lstm"];
-const WARMUP = 10; // enough for V8 to tier the wasm kernels up to optimised code
-
-function argValue(name, dflt) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Worker: times one column (mode a, b or c) for every cell and size; prints one JSON line each. */
 async function worker(mode, steps, only) {
@@ -82,46 +70,25 @@ async function worker(mode, steps, only) {
           model.dispose();
         };
       }
-      const times = [];
-      for (let i = 0; i < WARMUP + steps; i++) {
-        const t0 = performance.now();
+      const { ms, warmup } = timeSteps(() => {
         const loss = step();
         loss.dataSync();
         loss.dispose();
-        if (i >= WARMUP) times.push(performance.now() - t0);
-      }
+      }, steps);
       opt.dispose();
       dispose();
-      if (process.env.BENCH_TRACE) console.error(mode, cell, H, times.map((t) => t.toFixed(1)).join(" "));
-      const ms = median(times);
-      console.log(JSON.stringify({ mode, cell, H, B, T, ms, chars_per_s: (B * T) / (ms / 1000), tensors: tf.memory().numTensors }));
+      console.log(JSON.stringify({ mode, cell, H, B, T, ms, warmup, per_s: (B * T) / (ms / 1000), tensors: tf.memory().numTensors }));
     }
   }
 }
 
-function runColumn(cmd, args, env) {
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 24 });
-  if (r.status !== 0) return { error: (r.stderr || r.error || "").toString().trim().split("\n").slice(-3).join(" ") };
-  return {
-    rows: r.stdout
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l)),
-  };
-}
-
-function torchAvailable() {
-  const r = spawnSync("/usr/bin/python3", ["-c", "import torch"], { encoding: "utf8" });
-  return r.status === 0;
-}
-
 function main() {
-  const steps = Number(argValue("--steps", "10"));
+  const steps = Number(argValue("--steps", "20"));
   const key = (r) => `${r.cell} H${r.H}/B${r.B}/T${r.T}`;
   const cols = { a: {}, b: {}, c: {}, d: {} };
   const torch = torchAvailable();
   let torchNote = torch ? "" : "(d) skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch libopenblas0-pthread)";
-  const loadStart = os.loadavg()[0];
+  const loadStart = loadAverage();
   for (const { H, B, T } of SIZES) {
     for (const cell of CELLS) {
       const only = `${cell}:${H}:${B}:${T}`;
@@ -135,29 +102,12 @@ function main() {
         for (const r of res.rows) cols[mode][key(r)] = r;
       }
       if (!torch) continue;
-      for (const threads of ["1", "2"]) {
-        const res = runColumn(
-          "/usr/bin/python3",
-          [path.join(__dirname, "torch_ref.py"), String(steps), cell, String(H), String(B), String(T)],
-          {
-            OMP_NUM_THREADS: threads,
-          },
-        );
-        if (res.error) {
-          torchNote = `PyTorch failed: ${res.error}`;
-          continue;
-        }
-        for (const r of res.rows) {
-          const k = key(r);
-          if (!cols.d[k] || r.chars_per_s > cols.d[k].chars_per_s) cols.d[k] = { ...r, threads };
-        }
-      }
+      const { best, error } = torchBest(path.join(__dirname, "torch_ref.py"), [String(steps), cell, String(H), String(B), String(T)]);
+      if (best) cols.d[key(best)] = best;
+      else torchNote = `PyTorch failed: ${error}`;
     }
   }
-  const loadEnd = os.loadavg()[0];
-
-  const fmt = (x) => (x == null ? "—" : Math.round(x).toLocaleString("en-US"));
-  const ratio = (x, y) => (x == null || y == null ? "—" : (x / y).toFixed(2) + "×");
+  const loadEnd = loadAverage();
   const header = ["cell", "size", "(a) tf.layers wasm", "(b) tf.layers patched", "(b)/(a)", "(c) fused", "(d) PyTorch", "(c)/(d)"];
   const notes = [
     "(a)/(b): tf.layers.{simpleRNN,gru,lstm} (sigmoid gates) + dense, one-hot inputs, tf.train.adam; (b) with rnnlab's wasm kernel patch",
@@ -167,26 +117,22 @@ function main() {
   for (const { H, B, T } of SIZES) {
     for (const cell of CELLS) {
       const k = `${cell} H${H}/B${B}/T${T}`;
-      const [a, b, c, d] = ["a", "b", "c", "d"].map((m) => cols[m] && cols[m][k] && cols[m][k].chars_per_s);
+      const [a, b, c, d] = ["a", "b", "c", "d"].map((m) => cols[m] && cols[m][k] && cols[m][k].per_s);
       const th = cols.d && cols.d[k] ? ` (${cols.d[k].threads}T)` : "";
       rows.push([cell, `H${H}/B${B}/T${T}`, fmt(a), fmt(b), ratio(b, a), fmt(c), fmt(d) + th, ratio(c, d)]);
     }
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => "| " + cells.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
   console.log(
-    `chars/s per training step (median of ${steps} after ${WARMUP} warm-up; vocab ${VOCAB}; Adam; ` +
-      `${os.cpus().length} cores, load average ${loadStart.toFixed(1)} → ${loadEnd.toFixed(1)})`,
+    `chars/s per training step (median of ${steps} after a warm-up of ≥ 2 s; vocab ${VOCAB}; Adam; ` +
+      `${require("os").cpus().length} cores, load average ${loadStart.toFixed(1)} → ${loadEnd.toFixed(1)})`,
   );
-  console.log(line(header));
-  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
-  for (const r of rows) console.log(line(r));
+  printTable(header, rows);
   for (const n of notes) console.log(n);
   if (torchNote) console.log(torchNote);
 }
 
 if (process.argv.includes("--worker")) {
-  worker(argValue("--worker"), Number(argValue("--steps", "10")), argValue("--only")).catch((err) => {
+  worker(argValue("--worker"), Number(argValue("--steps", "20")), argValue("--only")).catch((err) => {
     console.error(err && err.stack ? err.stack : err);
     process.exit(1);
   });

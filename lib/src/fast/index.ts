@@ -7,3 +7,4 @@ export * from "./fused-op";
 export * from "./fused-reference";
 export * from "./fused-adam";
 export * from "./fused-head";
+export * from "./fused-attention";

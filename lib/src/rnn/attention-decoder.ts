@@ -292,6 +292,7 @@ export function buildAttentionSeq2Seq(kind: CellKind, style: BlockStyle, sizes: 
     keySize: width,
     attentionSize: sizes.attentionSize ?? numHiddens,
     seed: decSeed + numLayers,
+    fused: style === "fused",
   });
   const decoder = new AttentionDecoder({
     block: decBlock,

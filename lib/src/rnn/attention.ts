@@ -27,6 +27,7 @@
  * @see notebooks/07b-attention.ipynb
  */
 import * as tf from "@tensorflow/tfjs";
+import { fusedAdditiveAttention } from "../fast/fused-attention";
 import { DEFAULT_INIT_SEED, glorotLimit, initValues, initVariable } from "./init";
 
 /** The two scoring functions: additive (Bahdanau) and dot product (Luong). */
@@ -175,6 +176,11 @@ export interface AdditiveAttentionConfig {
   readonly attentionSize: number;
   /** Seed of `W_q`, `W_k`, `w_v`. Default 0. */
   readonly seed?: number;
+  /**
+   * Run the tanh layer, the scores, the masked softmax and the weighted mean as one op on the fused kernels
+   * (`fast/fused-attention.ts`; the same function, several times faster on wasm). Default false: tensor ops.
+   */
+  readonly fused?: boolean;
 }
 
 /** Additive (Bahdanau) attention on a given kind of projection. */
@@ -183,6 +189,7 @@ class Additive implements Attention {
   readonly querySize: number;
   readonly keySize: number;
   readonly attentionSize: number;
+  readonly fused: boolean;
   private readonly W_q: Projection;
   private readonly W_k: Projection;
   private readonly w_v: Projection;
@@ -197,6 +204,7 @@ class Additive implements Attention {
     this.querySize = querySize;
     this.keySize = keySize;
     this.attentionSize = attentionSize;
+    this.fused = config.fused === true;
     this.W_q = make(querySize, attentionSize, seed, "W_q");
     this.W_k = make(keySize, attentionSize, seed, "W_k");
     this.w_v = make(attentionSize, 1, seed, "w_v");
@@ -210,6 +218,7 @@ class Additive implements Attention {
   attend(queries: tf.Tensor3D, preparedKeys: tf.Tensor3D, values: tf.Tensor3D, validLens?: AttentionLens): AttentionResult {
     checkWidth(this.name, "queries", queries, this.querySize);
     checkWidth(this.name, "prepared keys", preparedKeys, this.attentionSize);
+    if (this.fused && tf.getBackend() !== "tensorflow") return this.attendFused(queries, preparedKeys, values, validLens);
     return attendWith(this.name, values, validLens, () => {
       const [B, Q] = queries.shape;
       const S = preparedKeys.shape[1];
@@ -217,6 +226,26 @@ class Additive implements Attention {
       const features = tf.tanh(tf.add(tf.expandDims(q, 2), tf.expandDims(preparedKeys, 1))); // [B, Q, S, a]
       return tf.reshape(this.w_v.apply(tf.reshape(features, [B, Q * S, this.attentionSize]) as tf.Tensor3D), [B, Q, S]) as tf.Tensor3D; // w_vᵀ tanh(…)
     });
+  }
+
+  /** {@link attend} as one fused op after the query projection (see {@link AdditiveAttentionConfig.fused}). */
+  private attendFused(queries: tf.Tensor3D, preparedKeys: tf.Tensor3D, values: tf.Tensor3D, validLens?: AttentionLens): AttentionResult {
+    const [B, , S] = [queries.shape[0], 0, preparedKeys.shape[1]];
+    if (values.rank !== 3 || values.shape[0] !== B || values.shape[1] !== S) {
+      throw new Error(`${this.name}: values must be [${B}, ${S}, valueSize] like the keys, got [${values.shape}].`);
+    }
+    let lens: Int32Array | null = null;
+    if (validLens !== undefined) {
+      lens = Int32Array.from(validLens instanceof tf.Tensor ? validLens.dataSync() : validLens);
+      checkLens(lens, B, S);
+    }
+    const [context, weights] = tf.tidy(() => {
+      const q = this.W_q.apply(queries); // [B, Q, a]
+      const wv = tf.reshape(this.w_v.variables()[0], [this.attentionSize]) as tf.Tensor1D; // w_v: [a, 1] → [a]
+      const r = fusedAdditiveAttention(q, preparedKeys, wv, values, lens);
+      return [r.context, r.weights];
+    });
+    return { context, weights };
   }
 
   trainableVariables(): tf.Variable[] {
@@ -321,13 +350,15 @@ export interface BuildAttentionConfig {
   /** Hidden width of additive attention. Default `querySize`. */
   readonly attentionSize?: number;
   readonly seed?: number;
+  /** Additive attention as one fused op (see {@link AdditiveAttentionConfig.fused}). Default false. */
+  readonly fused?: boolean;
 }
 
 /** An attention of `score` kind, scratch or on `tf.layers`. */
 export function buildAttention(score: AttentionScore, concise: boolean, config: BuildAttentionConfig): Attention {
-  const { querySize, keySize, attentionSize = querySize, seed } = config;
+  const { querySize, keySize, attentionSize = querySize, seed, fused } = config;
   if (score === "additive") {
-    const c = { querySize, keySize, attentionSize, seed };
+    const c = { querySize, keySize, attentionSize, seed, fused };
     return concise ? new AdditiveAttention(c) : new AdditiveAttentionScratch(c);
   }
   if (score === "dot")
