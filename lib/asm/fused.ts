@@ -562,3 +562,143 @@ export function softmaxXent(logits: usize, labels: usize, dlogits: usize, N: i32
   }
   return loss;
 }
+
+// ---- Additive attention after the query projection (lib/src/fast/fused-attention.ts). Shapes: q [B, Q, A],
+// k [B, S, A], F [B, Q, S, A], scores and weights [B, Q, S], values [B, S, C], context [B, Q, C]. ----
+
+// F[b, i, j] = tanh(q[b, i] + k[b, j]); e[b, i, j] = F[b, i, j] · w.
+export function attnScores(q: usize, k: usize, w: usize, F: usize, e: usize, B: i32, Q: i32, S: i32, A: i32): void {
+  const A4 = A & ~3;
+  const rowA = <usize>A << 2;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < Q; i++) {
+      const bi = <usize>(b * Q + i);
+      const qo = q + bi * rowA;
+      for (let j = 0; j < S; j++) {
+        const ko = k + <usize>(b * S + j) * rowA;
+        const fo = F + (bi * <usize>S + <usize>j) * rowA;
+        let acc = f32x4.splat(0);
+        for (let a = 0; a < A4; a += 4) {
+          const o = <usize>a << 2;
+          const t = vtanh(f32x4.add(v128.load(qo + o), v128.load(ko + o)));
+          v128.store(fo + o, t);
+          acc = f32x4.add(acc, f32x4.mul(t, v128.load(w + o)));
+        }
+        let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+        for (let a = A4; a < A; a++) {
+          const o = <usize>a << 2;
+          const t = tanhf(load<f32>(qo + o) + load<f32>(ko + o));
+          store<f32>(fo + o, t);
+          s += t * load<f32>(w + o);
+        }
+        store<f32>(e + ((bi * <usize>S + <usize>j) << 2), s);
+      }
+    }
+  }
+}
+
+// ctx[b, i] = Σ_j alpha[b, i, j] v[b, j].
+export function attnContext(alpha: usize, v: usize, ctx: usize, B: i32, Q: i32, S: i32, C: i32): void {
+  const rowC = <usize>C << 2;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < Q; i++) {
+      const bi = <usize>(b * Q + i);
+      const co = ctx + bi * rowC;
+      memory.fill(co, 0, rowC);
+      for (let j = 0; j < S; j++) {
+        const aj = load<f32>(alpha + ((bi * <usize>S + <usize>j) << 2));
+        if (aj == 0) continue;
+        axpy(co, v + <usize>(b * S + j) * rowC, aj, C);
+      }
+    }
+  }
+}
+
+// dalpha[b, i, j] += dctx[b, i] · v[b, j];  dv[b, j] += alpha[b, i, j] dctx[b, i].
+export function attnBackValues(dctx: usize, alpha: usize, v: usize, dalpha: usize, dv: usize, B: i32, Q: i32, S: i32, C: i32): void {
+  const rowC = <usize>C << 2;
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < Q; i++) {
+      const bi = <usize>(b * Q + i);
+      const d = dctx + bi * rowC;
+      for (let j = 0; j < S; j++) {
+        const at = (bi * <usize>S + <usize>j) << 2;
+        const aj = load<f32>(alpha + at);
+        if (aj == 0) continue; // padding: no weight, no gradient
+        const vo = v + <usize>(b * S + j) * rowC;
+        store<f32>(dalpha + at, load<f32>(dalpha + at) + dot(d, vo, C));
+        axpy(dv + <usize>(b * S + j) * rowC, d, aj, C);
+      }
+    }
+  }
+}
+
+// With g = de[b, i, j]: dw += g F;  p = g w ⊙ (1 − F²);  dq[b, i] += p;  dk[b, j] += p.
+export function attnBackScores(de: usize, F: usize, w: usize, dq: usize, dk: usize, dw: usize, B: i32, Q: i32, S: i32, A: i32): void {
+  const A4 = A & ~3;
+  const rowA = <usize>A << 2;
+  const one = f32x4.splat(1);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < Q; i++) {
+      const bi = <usize>(b * Q + i);
+      const qo = dq + bi * rowA;
+      for (let j = 0; j < S; j++) {
+        const g = load<f32>(de + ((bi * <usize>S + <usize>j) << 2));
+        if (g == 0) continue;
+        const gv = f32x4.splat(g);
+        const fo = F + (bi * <usize>S + <usize>j) * rowA;
+        const ko = dk + <usize>(b * S + j) * rowA;
+        for (let a = 0; a < A4; a += 4) {
+          const o = <usize>a << 2;
+          const t = v128.load(fo + o);
+          v128.store(dw + o, f32x4.add(v128.load(dw + o), f32x4.mul(gv, t)));
+          const p = f32x4.mul(f32x4.mul(gv, v128.load(w + o)), f32x4.sub(one, f32x4.mul(t, t)));
+          v128.store(qo + o, f32x4.add(v128.load(qo + o), p));
+          v128.store(ko + o, f32x4.add(v128.load(ko + o), p));
+        }
+        for (let a = A4; a < A; a++) {
+          const o = <usize>a << 2;
+          const t = load<f32>(fo + o);
+          store<f32>(dw + o, load<f32>(dw + o) + g * t);
+          const p = g * load<f32>(w + o) * (1 - t * t);
+          store<f32>(qo + o, load<f32>(qo + o) + p);
+          store<f32>(ko + o, load<f32>(ko + o) + p);
+        }
+      }
+    }
+  }
+}
+
+// y[0..n) += s x[0..n).
+// @ts-ignore: decorator
+@inline
+function axpy(y: usize, x: usize, s: f32, n: i32): void {
+  const n4 = n & ~3;
+  const sv = f32x4.splat(s);
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(sv, v128.load(x + o))));
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(y + o) + s * load<f32>(x + o));
+  }
+}
+
+// x[0..n) · y[0..n).
+// @ts-ignore: decorator
+@inline
+function dot(x: usize, y: usize, n: i32): f32 {
+  const n4 = n & ~3;
+  let acc = f32x4.splat(0);
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    acc = f32x4.add(acc, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+  }
+  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i << 2;
+    s += load<f32>(x + o) * load<f32>(y + o);
+  }
+  return s;
+}

@@ -2,8 +2,9 @@
  * Additive (Bahdanau) attention after the query projection as one op, forward and backward: the tanh layer over
  * every (query, key) pair, the scores, the masked softmax and the weighted mean of the values. On tf ops these are
  * a dozen kernels per decoder step, and the stock wasm `Tanh` alone (a scalar loop over `B·Q·S·a` values) took a
- * third of a training step of notebook 07b's date model; here the tanh runs on the fused kernels' SIMD code and the
- * rest is a few loops over plain arrays.
+ * third of a training step of notebook 07b's date model. Here the tanh layer and the scores, the weighted mean and
+ * their gradients run on the fused kernels (`attn*`: wasm SIMD, or their JS fallback); the softmax over each row of
+ * `S` scores stays in JS.
  *
  * ```ts
  * const q = tf.matMul(queries, W_q);                                   // [B, Q, a]
@@ -25,15 +26,15 @@ export interface FusedAttentionResult {
  * `α = masked_softmax_j(w_vᵀ tanh(q_i + k_j))`, `context_i = Σ_j α_ij v_j`, batched.
  * @param q projected queries `W_q q` `[B, Q, a]`
  * @param keys projected keys `W_k k` `[B, S, a]`
- * @param wv the score vector `w_v` `[a]`
+ * @param w the score vector `w_v` `[a]`
  * @param values `[B, S, c]`
  * @param lens real source positions per row (each in `1…S`), or `null` when every position counts
- * @returns new tensors; gradients flow to `q`, `keys`, `wv` and `values` (from both outputs).
+ * @returns new tensors; gradients flow to `q`, `keys`, `w` and `values` (from both outputs).
  */
 export function fusedAdditiveAttention(
   q: tf.Tensor3D,
   keys: tf.Tensor3D,
-  wv: tf.Tensor1D,
+  w: tf.Tensor1D,
   values: tf.Tensor3D,
   lens: Int32Array | null,
   options: { readonly kernels?: FusedKernelKind } = {},
@@ -44,7 +45,7 @@ export function fusedAdditiveAttention(
   const W = "fusedAdditiveAttention";
   if (keys.shape[0] !== B || keys.shape[2] !== A) throw new Error(`${W}: keys must be [${B}, S, ${A}], got [${keys.shape}].`);
   if (values.shape[0] !== B || values.shape[1] !== S) throw new Error(`${W}: values must be [${B}, ${S}, c], got [${values.shape}].`);
-  if (wv.shape[0] !== A) throw new Error(`${W}: w_v must have ${A} values, got [${wv.shape}].`);
+  if (w.shape[0] !== A) throw new Error(`${W}: w_v must have ${A} values, got [${w.shape}].`);
   if (lens && (lens.length !== B || lens.some((n) => !(Number.isInteger(n) && n >= 1 && n <= S)))) {
     throw new Error(`${W}: give ${B} valid lengths, each from 1 to ${S}; got [${Array.from(lens)}].`);
   }
@@ -52,99 +53,72 @@ export function fusedAdditiveAttention(
   const len = (b: number): number => (lens ? lens[b] : S);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [qt, kt, wt, vt] = args as tf.Tensor[];
-    const qv = qt.dataSync() as Float32Array;
-    const kv = kt.dataSync() as Float32Array;
-    const w = wt.dataSync() as Float32Array;
-    const vv = vt.dataSync() as Float32Array;
-    // F[b, i, j, :] = tanh(q[b, i, :] + k[b, j, :]): the pre-activations on the kernels' memory, tanh in place (SIMD).
-    const n = B * Q * S * A;
     const mem = new FusedArena(k);
-    const Fp = mem.alloc(n);
-    const pre = k.f32();
-    for (let b = 0; b < B; b++) {
-      for (let i = 0; i < Q; i++) {
-        const qo = (b * Q + i) * A;
-        for (let j = 0; j < S; j++) {
-          const ko = (b * S + j) * A;
-          const o = (Fp >> 2) + ((b * Q + i) * S + j) * A;
-          for (let a = 0; a < A; a++) pre[o + a] = qv[qo + a] + kv[ko + a];
-        }
-      }
+    const [qv, kv, wv, vv] = [qt, kt, wt, vt].map((t) => t.dataSync() as Float32Array);
+    const [qp, kp, wp, vp] = [qv, kv, wv, vv].map((a) => mem.put(a));
+    const Fp = mem.alloc(B * Q * S * A); // tanh(q_i + k_j), kept for the backward pass
+    const ep = mem.alloc(B * Q * S);
+    const ctxp = mem.alloc(B * Q * C);
+    k.attnScores(qp, kp, wp, Fp, ep, B, Q, S, A);
+    const m = k.f32();
+    for (let bi = 0; bi < B * Q; bi++) {
+      // masked softmax of row (b, i) in place: exactly 0 at and past the valid length
+      const o = (ep >> 2) + bi * S;
+      const L = len(Math.floor(bi / Q));
+      let max = -Infinity;
+      for (let j = 0; j < L; j++) max = Math.max(max, m[o + j]);
+      let sum = 0;
+      for (let j = 0; j < L; j++) sum += m[o + j] = Math.exp(m[o + j] - max);
+      for (let j = 0; j < L; j++) m[o + j] /= sum;
+      m.fill(0, o + L, o + S);
     }
-    k.tanhInPlace(Fp, Fp, n);
-    const F = mem.take(Fp, n); // [B, Q, S, a], kept for the backward pass
+    k.attnContext(ep, vp, ctxp, B, Q, S, C);
+    const F = mem.take(Fp, B * Q * S * A);
+    const alpha = mem.take(ep, B * Q * S);
+    const ctx = mem.take(ctxp, B * Q * C);
     const out = new Float32Array(B * Q * (C + S)); // per (b, i): context [c], then weights [S]
-    for (let b = 0; b < B; b++) {
-      const L = len(b);
-      for (let i = 0; i < Q; i++) {
-        const row = (b * Q + i) * (C + S);
-        const alpha = out.subarray(row + C, row + C + S);
-        let max = -Infinity;
-        for (let j = 0; j < L; j++) {
-          const fo = ((b * Q + i) * S + j) * A;
-          let e = 0;
-          for (let a = 0; a < A; a++) e += F[fo + a] * w[a]; // e_ij = w_vᵀ F_ij
-          alpha[j] = e;
-          if (e > max) max = e;
-        }
-        let sum = 0;
-        for (let j = 0; j < L; j++) sum += alpha[j] = Math.exp(alpha[j] - max);
-        for (let j = 0; j < L; j++) alpha[j] /= sum; // padding (j ≥ L) stays exactly 0
-        for (let j = 0; j < L; j++) {
-          const aj = alpha[j];
-          const vo = (b * S + j) * C;
-          for (let c = 0; c < C; c++) out[row + c] += aj * vv[vo + c]; // context_i = Σ_j α_ij v_j
-        }
-      }
+    for (let bi = 0; bi < B * Q; bi++) {
+      out.set(ctx.subarray(bi * C, (bi + 1) * C), bi * (C + S));
+      out.set(alpha.subarray(bi * S, (bi + 1) * S), bi * (C + S) + C);
     }
     const value = tf.tensor3d(out, [B, Q, C + S]);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
       const d = dy.dataSync() as Float32Array;
-      const dq = new Float32Array(B * Q * A);
-      const dk = new Float32Array(B * S * A);
-      const dw = new Float32Array(A);
-      const dv = new Float32Array(B * S * C);
-      const de = new Float32Array(S);
-      for (let b = 0; b < B; b++) {
-        const L = len(b);
-        for (let i = 0; i < Q; i++) {
-          const row = (b * Q + i) * (C + S);
-          // dα_j = dweights_j + dcontext · v_j;  dv_j += α_j dcontext
-          let dot = 0;
-          for (let j = 0; j < L; j++) {
-            const aj = out[row + C + j];
-            const vo = (b * S + j) * C;
-            let g = d[row + C + j];
-            for (let c = 0; c < C; c++) {
-              g += d[row + c] * vv[vo + c];
-              dv[vo + c] += aj * d[row + c];
-            }
-            de[j] = g;
-            dot += aj * g;
-          }
-          // softmax: de_j = α_j (dα_j − Σ_j' α_j' dα_j'); then through w_v and the tanh
-          for (let j = 0; j < L; j++) {
-            const g = out[row + C + j] * (de[j] - dot);
-            if (g === 0) continue;
-            const fo = ((b * Q + i) * S + j) * A;
-            const qo = (b * Q + i) * A;
-            const ko = (b * S + j) * A;
-            for (let a = 0; a < A; a++) {
-              const t = F[fo + a];
-              dw[a] += g * t;
-              const dp = g * w[a] * (1 - t * t);
-              dq[qo + a] += dp;
-              dk[ko + a] += dp;
-            }
-          }
-        }
+      const m2 = new FusedArena(k);
+      const dctx = m2.alloc(B * Q * C);
+      const dal = m2.alloc(B * Q * S); // dweights, then + dcontext·v: dα
+      let f = k.f32();
+      for (let bi = 0; bi < B * Q; bi++) {
+        f.set(d.subarray(bi * (C + S), bi * (C + S) + C), (dctx >> 2) + bi * C);
+        f.set(d.subarray(bi * (C + S) + C, (bi + 1) * (C + S)), (dal >> 2) + bi * S);
       }
-      return [tf.tensor3d(dq, [B, Q, A]), tf.tensor3d(dk, [B, S, A]), tf.tensor1d(dw), tf.tensor3d(dv, [B, S, C])];
+      const [al, vq, Fq, wq] = [alpha, vv, F, wv].map((a) => m2.put(a));
+      const [dq, dk, dw, dv] = [B * Q * A, B * S * A, A, B * S * C].map((n) => {
+        const p = m2.alloc(n);
+        k.f32().fill(0, p >> 2, (p >> 2) + n);
+        return p;
+      });
+      k.attnBackValues(dctx, al, vq, dal, dv, B, Q, S, C);
+      f = k.f32();
+      for (let bi = 0; bi < B * Q; bi++) {
+        // softmax backward in place: de_j = α_j (dα_j − Σ_j' α_j' dα_j'); 0 on padding
+        const [ao, go] = [bi * S, (dal >> 2) + bi * S];
+        let dot = 0;
+        for (let j = 0; j < S; j++) dot += alpha[ao + j] * f[go + j];
+        for (let j = 0; j < S; j++) f[go + j] = alpha[ao + j] * (f[go + j] - dot);
+      }
+      k.attnBackScores(dal, Fq, wq, dq, dk, dw, B, Q, S, A);
+      return [
+        tf.tensor3d(m2.take(dq, B * Q * A), [B, Q, A]),
+        tf.tensor3d(m2.take(dk, B * S * A), [B, S, A]),
+        tf.tensor1d(m2.take(dw, A)),
+        tf.tensor3d(m2.take(dv, B * S * C), [B, S, C]),
+      ];
     };
     return { value, gradFunc };
   });
   const [context, weights] = tf.tidy(() => {
-    const both = op(q, keys, wv, values) as tf.Tensor3D; // [B, Q, c + S]
+    const both = op(q, keys, w, values) as tf.Tensor3D; // [B, Q, c + S]
     return [tf.slice(both, [0, 0, 0], [B, Q, C]) as tf.Tensor3D, tf.slice(both, [0, 0, C], [B, Q, S]) as tf.Tensor3D];
   });
   return { context, weights };

@@ -59,6 +59,14 @@ export interface FusedKernels {
   addInto(dst: number, src: number, n: number): void;
   /** Softmax cross-entropy: writes `(softmax − onehot)·scale` to `dlogits`, returns the summed loss. */
   softmaxXent(logits: number, labels: number, dlogits: number, N: number, V: number, scale: number): number;
+  /** Additive attention: `F[b,i,j] = tanh(q[b,i] + k[b,j])` `[B,Q,S,A]`, scores `e[b,i,j] = F[b,i,j]·w`. */
+  attnScores(q: number, k: number, w: number, F: number, e: number, B: number, Q: number, S: number, A: number): void;
+  /** `ctx[b,i] = Σ_j alpha[b,i,j] v[b,j]` (`v` `[B,S,C]`). */
+  attnContext(alpha: number, v: number, ctx: number, B: number, Q: number, S: number, C: number): void;
+  /** `dalpha[b,i,j] += dctx[b,i]·v[b,j]`, `dv[b,j] += alpha[b,i,j] dctx[b,i]` (skips weights of 0: padding). */
+  attnBackValues(dctx: number, alpha: number, v: number, dalpha: number, dv: number, B: number, Q: number, S: number, C: number): void;
+  /** With `g = de[b,i,j]`: `dw += g F`, `p = g w⊙(1 − F²)`, `dq[b,i] += p`, `dk[b,j] += p`. */
+  attnBackScores(de: number, F: number, w: number, dq: number, dk: number, dw: number, B: number, Q: number, S: number, A: number): void;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -284,6 +292,71 @@ export class JsFusedKernels implements FusedKernels {
       for (let j = 0; j < V; j++) m[d + j] = (m[d + j] / sum) * scale - (j === y ? scale : 0);
     }
     return loss;
+  }
+  attnScores(q: number, k: number, w: number, F: number, e: number, B: number, Q: number, S: number, A: number): void {
+    const m = this.m;
+    [q, k, w, F, e] = [q >> 2, k >> 2, w >> 2, F >> 2, e >> 2];
+    for (let bi = 0; bi < B * Q; bi++) {
+      const b = Math.floor(bi / Q);
+      for (let j = 0; j < S; j++) {
+        const [qo, ko, fo] = [q + bi * A, k + (b * S + j) * A, F + (bi * S + j) * A];
+        let s = 0;
+        for (let a = 0; a < A; a++) s += (m[fo + a] = Math.tanh(m[qo + a] + m[ko + a])) * m[w + a];
+        m[e + bi * S + j] = s;
+      }
+    }
+  }
+  attnContext(alpha: number, v: number, ctx: number, B: number, Q: number, S: number, C: number): void {
+    const m = this.m;
+    [alpha, v, ctx] = [alpha >> 2, v >> 2, ctx >> 2];
+    for (let bi = 0; bi < B * Q; bi++) {
+      const b = Math.floor(bi / Q);
+      const co = ctx + bi * C;
+      m.fill(0, co, co + C);
+      for (let j = 0; j < S; j++) {
+        const aj = m[alpha + bi * S + j];
+        const vo = v + (b * S + j) * C;
+        for (let c = 0; c < C; c++) m[co + c] += aj * m[vo + c];
+      }
+    }
+  }
+  attnBackValues(dctx: number, alpha: number, v: number, dalpha: number, dv: number, B: number, Q: number, S: number, C: number): void {
+    const m = this.m;
+    [dctx, alpha, v, dalpha, dv] = [dctx >> 2, alpha >> 2, v >> 2, dalpha >> 2, dv >> 2];
+    for (let bi = 0; bi < B * Q; bi++) {
+      const b = Math.floor(bi / Q);
+      const d = dctx + bi * C;
+      for (let j = 0; j < S; j++) {
+        const aj = m[alpha + bi * S + j];
+        if (aj === 0) continue;
+        const [vo, dvo] = [v + (b * S + j) * C, dv + (b * S + j) * C];
+        let g = 0;
+        for (let c = 0; c < C; c++) {
+          g += m[d + c] * m[vo + c];
+          m[dvo + c] += aj * m[d + c];
+        }
+        m[dalpha + bi * S + j] += g;
+      }
+    }
+  }
+  attnBackScores(de: number, F: number, w: number, dq: number, dk: number, dw: number, B: number, Q: number, S: number, A: number): void {
+    const m = this.m;
+    [de, F, w, dq, dk, dw] = [de >> 2, F >> 2, w >> 2, dq >> 2, dk >> 2, dw >> 2];
+    for (let bi = 0; bi < B * Q; bi++) {
+      const b = Math.floor(bi / Q);
+      for (let j = 0; j < S; j++) {
+        const g = m[de + bi * S + j];
+        if (g === 0) continue;
+        const [fo, qo, ko] = [F + (bi * S + j) * A, dq + bi * A, dk + (b * S + j) * A];
+        for (let a = 0; a < A; a++) {
+          const t = m[fo + a];
+          m[dw + a] += g * t;
+          const p = g * m[w + a] * (1 - t * t);
+          m[qo + a] += p;
+          m[ko + a] += p;
+        }
+      }
+    }
   }
 }
 
