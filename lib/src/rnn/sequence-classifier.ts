@@ -9,8 +9,8 @@
  * ```
  *
  * A **causal** block (a GRU, an LSTM, a stack of them) runs on the padded batch whole: its output at a real
- * step does not depend on the padding after it, so fused blocks, which take no valid lengths, work too, and
- * "last" is the output at each sequence's last real token. A **non-causal** block (a bidirectional one)
+ * step does not depend on the padding after it (so it needs no valid lengths, and skips the work of honouring
+ * them), and "last" is the output at each sequence's last real token. A **non-causal** block (a bidirectional one)
  * would read the padding, so it gets the valid lengths, and "last" is its {@link RecurrentBlock.finalHidden}
  * (both directions' summaries). Either way a padded batch gives each sequence the logits it gets alone.
  *
