@@ -95,11 +95,14 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
   if (lens && (lens.length !== B || !Array.from(options.lens!).every((len, i) => len === lens[i] && len >= 0 && len <= T))) {
     throw new Error(`fused ${cell}: lens must hold ${B} integers in [0, ${T}], got [${Array.from(options.lens!)}]`);
   }
-  const S = lstm ? 2 : 1; // final-state tensors
+  // Extra steps after the outputs: the final h only with lens (else it is the last output), the final c of the LSTM.
+  const hSlot = lens ? T : -1;
+  const cSlot = lstm ? (lens ? T + 1 : T) : -1;
+  const S = (lens ? 1 : 0) + (lstm ? 1 : 0);
   const [y, h, c] = tf.tidy(() => {
     const h0 = params.h0 ?? tf.zeros<tf.Rank.R2>([B, H]);
     const c0 = lstm ? (params.c0 ?? tf.zeros<tf.Rank.R2>([B, H])) : null;
-    // customGrad takes tensors only, and returns one tensor: [T, B, H] outputs, then the final h (and c) as steps T (and T + 1).
+    // customGrad takes tensors only, and returns one tensor: [T, B, H] outputs, then the final h (with lens) and c (LSTM) as extra steps.
     const tensors: tf.Tensor[] = [...(x ? [x] : []), h0, ...(c0 ? [c0] : []), params.W, params.U, params.b];
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const ts = args.slice(0, tensors.length) as tf.Tensor[];
@@ -126,13 +129,13 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
       const BH = B * H;
       const out = new Float32Array((T + S) * BH); // [T + S, B, H]
       out.set(fwd.y);
-      out.set(fwd.hT, T * BH);
-      if (lstm) out.set(fwd.cT!, (T + 1) * BH);
+      if (lens) out.set(fwd.hT, hSlot * BH);
+      if (lstm) out.set(fwd.cT!, cSlot * BH);
       const value = tf.tensor3d(out, [T + S, B, H]);
       const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
         const d = f32(dy);
-        const dhT = d.subarray(T * BH, (T + 1) * BH);
-        const dcT = lstm ? d.subarray((T + 1) * BH) : null;
+        const dhT = lens ? d.subarray(hSlot * BH, (hSlot + 1) * BH) : null; // else it arrives with the last output's
+        const dcT = lstm ? d.subarray(cSlot * BH, (cSlot + 1) * BH) : null;
         const g = fusedBackward(k, problem, fwd.saved, d.subarray(0, T * BH), dhT, dcT);
         const grads: tf.Tensor[] = [];
         if (x) grads.push(tf.tensor3d(g.dx!, [T, B, I]));
@@ -144,9 +147,9 @@ export function fusedRecurrent(cell: CellKind, inputs: FusedInputs, params: Fuse
       return { value, gradFunc };
     });
     const all = op(...tensors) as tf.Tensor3D; // [T + S, B, H]
-    const y = all.slice([0, 0, 0], [T, B, H]) as tf.Tensor3D;
-    const h = all.slice([T, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
-    const c = lstm ? (all.slice([T + 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D) : null;
+    const y = S === 0 ? all : (all.slice([0, 0, 0], [T, B, H]) as tf.Tensor3D);
+    const h = (lens ? all.slice([hSlot, 0, 0], [1, B, H]) : y.slice([T - 1, 0, 0], [1, B, H])).reshape([B, H]) as tf.Tensor2D;
+    const c = lstm ? (all.slice([cSlot, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D) : null;
     return c ? [y, h, c] : [y, h];
   }) as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D?];
   return { y, h, c: c ?? null };

@@ -113,7 +113,7 @@ export function verbPreference(model: LanguageModel, vocab: Vocab, opts: VerbPre
     }
     return vocab.encode(chars);
   });
-  // Rows of equal length go together: no padding (a fused LSTM cannot read padded rows).
+  // Rows of equal length go together: no padding, so no step of a batch is spent on it.
   const logProbs = new Array<Float64Array>(rows.length);
   const byLength = new Map<number, number[]>();
   rows.forEach((row, i) => byLength.set(row.length, [...(byLength.get(row.length) ?? []), i]));
