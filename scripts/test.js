@@ -6,8 +6,9 @@
 //
 // Suites: lint (scripts/lint.js: dependency-cruiser, eslint, prettier; runs first, on the sources),
 // unit (node's test runner on lib/dist/**/*.test.js), notebooks (each notebook run twice in real
-// Jupyter), server (`npm start` answers on 127.0.0.1 and its kernel imports rnnlab), and browser
-// (plots render in Chromium; added with the plotting lesson). Training in notebooks is shortened
+// Jupyter), server (`npm start` answers on 127.0.0.1 and its kernel imports rnnlab), browser
+// (plots render in Chromium; added with the plotting lesson), and book (a quick `npm run book` of a few notebooks,
+// every page checked in Chromium: tests/book.test.js). Training in notebooks is shortened
 // with RNNLAB_QUICK=1, which the lib's training code reads.
 "use strict";
 const { spawnSync } = require("child_process");
@@ -69,6 +70,12 @@ const SUITES = {
     const noChromium = chromiumMissing();
     if (noChromium) throw new Error(noChromium);
     return { cmd: process.execPath, args: [path.join(ROOT, "tests", "browser.test.js")] };
+  },
+  book: () => {
+    const noChromium = chromiumMissing();
+    if (noChromium) throw new Error(noChromium);
+    jupyterPython();
+    return { cmd: process.execPath, args: [path.join(ROOT, "tests", "book.test.js")] };
   },
 };
 
