@@ -167,6 +167,7 @@ export {
   trainClassicOrLoad,
 } from "./names";
 export { nameVocab, nameData, buildNameLM, trainNameLM, sampleNames, sampleNamesWithSuffix } from "./names";
+export { nameDemoOf, loadNameDemo, demoNames, NAME_DEMO_FORMAT } from "./names";
 export {
   valPerplexityAtTemperatures,
   temperatureSweep,
@@ -176,6 +177,7 @@ export {
   generationTable,
 } from "./names";
 export { trainOrLoad, saveCheckpoint, loadCheckpoint, CheckpointError, dataFingerprint } from "./checkpoint";
+export { exportWeights, importWeights, PORTABLE_WEIGHTS_FORMAT } from "./checkpoint";
 
 // Exercises of every notebook
 export { exercises } from "./exercises";

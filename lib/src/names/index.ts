@@ -3,3 +3,4 @@ export * from "./split";
 export * from "./classic";
 export * from "./modern";
 export * from "./generate";
+export * from "./demo";

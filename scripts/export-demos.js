@@ -1,0 +1,79 @@
+// Exports the trained models of the notebooks for the book's in-browser demos, with the pages that run them.
+// Each model is the one its notebook trains, fetched from the training cache (trained now when the cache is
+// empty), written as a script (`<out>/demos/<name>.model.js`) because a page opened from file:// may load
+// scripts but may not fetch files. Run by `npm run book`; alone:
+//
+//   node scripts/export-demos.js [outDir]      # default book/; honours RNNLAB_QUICK like the notebooks
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { buildBrowserBundle } = require("./build-browser");
+
+const ROOT = path.join(__dirname, "..");
+
+/** The demos: the notebook each model comes from, its page, and how to make its JSON. */
+const DEMOS = [
+  {
+    name: "dino-names",
+    notebook: "08-dinosaur-names",
+    title: "Dinosaur names",
+    /** Notebook 08's model, with the notebook's data and settings (its cell "const hp = …"). */
+    async make(R) {
+      const names = R.dinosaurNames();
+      const vocab = R.nameVocab(names);
+      const data = R.nameData(names, vocab, { batchSize: 32, valFraction: 0.1, seed: 42 });
+      const hp = { cell: "lstm", numHiddens: 128, maxEpochs: 30, lr: 0.005, clipNorm: 1 };
+      const model = R.buildNameLM(vocab.size, { cell: hp.cell, numHiddens: hp.numHiddens, seed: 0 });
+      try {
+        const { fromCache } = await R.trainNameLM(model, data, names, { ...hp, name: "dino-lstm", settings: hp });
+        return { json: R.nameDemoOf(model, vocab, names, { cell: hp.cell, numHiddens: hp.numHiddens }), fromCache };
+      } finally {
+        model.dispose();
+      }
+    },
+  },
+];
+
+/**
+ * Writes `<outDir>/assets/rnnlab.js` (the lib's browser bundle) and, per demo, its page and model script.
+ * @returns one line per demo: name, notebook, page (relative to outDir), whether the model came from the cache, bytes.
+ */
+async function exportDemos(outDir, log = () => {}) {
+  const R = require(path.join(ROOT, "lib", "dist"));
+  await R.setupBackend("wasm");
+  const bundleBytes = await buildBrowserBundle(path.join(outDir, "assets", "rnnlab.js"));
+  log(`demos: browser bundle ${(bundleBytes / 1e6).toFixed(2)} MB`);
+  fs.mkdirSync(path.join(outDir, "demos"), { recursive: true });
+  const done = [];
+  for (const demo of DEMOS) {
+    const t0 = Date.now();
+    const { json, fromCache } = await demo.make(R);
+    const script = `window.RNNLAB_DEMOS = window.RNNLAB_DEMOS || {};\nwindow.RNNLAB_DEMOS[${JSON.stringify(demo.name)}] = ${JSON.stringify(json)};\n`;
+    const modelFile = path.join(outDir, "demos", `${demo.name}.model.js`);
+    fs.writeFileSync(modelFile, script);
+    fs.copyFileSync(path.join(__dirname, "demos", `${demo.name}.html`), path.join(outDir, "demos", `${demo.name}.html`));
+    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+    log(
+      `demos: ${demo.name} from notebook ${demo.notebook} (${fromCache ? "training cache" : "trained now"}, ${seconds} s, ${(script.length / 1e6).toFixed(2)} MB)`,
+    );
+    done.push({
+      name: demo.name,
+      notebook: demo.notebook,
+      title: demo.title,
+      page: `demos/${demo.name}.html`,
+      fromCache,
+      bytes: script.length,
+    });
+  }
+  return done;
+}
+
+module.exports = { DEMOS, exportDemos };
+
+if (require.main === module) {
+  const out = path.resolve(process.argv[2] || path.join(ROOT, "book"));
+  exportDemos(out, (line) => console.log(line)).catch((err) => {
+    console.error(`export-demos: ${err && err.stack ? err.stack : err}`);
+    process.exit(1);
+  });
+}
