@@ -1,0 +1,129 @@
+// The in-browser demos of the book, in Chromium from file://: each demo page loads with no console error and no
+// request outside the book folder, and produces valid output.
+//
+//   node tests/demos.test.js [bookDir]   # without bookDir: exports the demos (quick training, a temporary
+//                                        # training cache) into artifacts/demos-test/book first
+//
+// tests/book.test.js calls checkDemos() on the book it builds. Output ends with "N passed, N failed".
+"use strict";
+/* global document -- used in the page.evaluate() callbacks, which run in Chromium */
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { pathToFileURL, fileURLToPath } = require("url");
+const { chromium } = require("playwright-core");
+const { ROOT, chromiumPath, chromiumMissing } = require("../scripts/jupyter");
+
+const SHOTS = path.join(ROOT, "artifacts", "screenshots");
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"];
+
+/** True when `url` is a file:// URL of an existing file inside `book`. */
+function inBook(url, book) {
+  if (!url.startsWith("file://")) return false;
+  const file = fileURLToPath(url.split("#")[0].split("?")[0]);
+  return (file === book || file.startsWith(book + path.sep)) && fs.existsSync(file);
+}
+
+/** Opens a demo page with every request checked; returns the page, its errors and the refused requests. */
+async function openDemo(context, book, file) {
+  const page = await context.newPage();
+  const errors = [];
+  const outside = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(`console.error: ${m.text()}`));
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (inBook(url, book)) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(path.join(book, file)).href);
+  await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading the model…", null, { timeout: 60_000 });
+  return { page, errors, outside };
+}
+
+/** Runs the dinosaur-name demo: names for a prefix, marks, the message for an unknown letter. */
+async function checkDinoNames(context, book, check) {
+  const { page, errors, outside } = await openDemo(context, book, path.join("demos", "dino-names.html"));
+  check("dino-names: the model loads", (await page.textContent("#status")) === "Ready.", await page.textContent("#status"));
+  await page.fill("#prefix", "Tyr");
+  await page.fill("#count", "12");
+  await page.click("#go");
+  await page.waitForSelector("#names li");
+  const rows = await page.$$eval("#names li", (items) => items.map((li) => ({ text: li.textContent, label: li.title })));
+  const marks = { new: "", "in training set": " ·", "held-out real name": " ★" };
+  const bad = rows.filter((r) => {
+    const name = r.text.replace(/ [·★]$/, "");
+    return !/^tyr[a-z]*$/.test(name) || marks[r.label] === undefined || r.text !== name + marks[r.label];
+  });
+  check(
+    "dino-names: 12 names of lower-case letters starting with the prefix, each marked as its label says",
+    rows.length === 12 && bad.length === 0,
+    JSON.stringify(bad.length ? bad : rows.length),
+  );
+  await page.fill("#prefix", "tyr9");
+  await page.click("#go");
+  const message = await page.textContent("#status");
+  check("dino-names: a letter the model does not know gets a message naming it", /does not know \(9\)/.test(message), message);
+  check("dino-names: no console error or uncaught exception", errors.length === 0, errors.join("; "));
+  check("dino-names: no request outside the book folder", outside.length === 0, outside.join(", "));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.fill("#prefix", "tyr");
+  await page.click("#go");
+  await page.screenshot({ path: path.join(SHOTS, "demo-dino-names.png"), fullPage: true });
+  await page.close();
+}
+
+/** Checks every demo of the book at `book` (a folder with assets/ and demos/). */
+async function checkDemos(book, check) {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext();
+    await checkDinoNames(context, book, check);
+  } finally {
+    await browser.close();
+  }
+}
+
+module.exports = { checkDemos };
+
+async function main() {
+  let passed = 0;
+  let failed = 0;
+  const check = (name, ok, detail = "") => {
+    if (ok) passed++;
+    else failed++;
+    console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail && !ok ? `: ${detail}` : ""}`);
+  };
+  const missing = chromiumMissing();
+  if (missing) {
+    console.log(`FAIL demos: ${missing}`);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  let book = process.argv[2] ? path.resolve(process.argv[2]) : null;
+  if (!book) {
+    book = path.join(ROOT, "artifacts", "demos-test", "book");
+    fs.rmSync(book, { recursive: true, force: true });
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "rnnlab-demos-"));
+    process.env.RNNLAB_QUICK = "1";
+    process.env.RNNLAB_CHECKPOINTS = cache;
+    const { exportDemos } = require("../scripts/export-demos");
+    try {
+      await exportDemos(book, (line) => console.log(`     ${line}`));
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  }
+  await checkDemos(book, check);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err && err.stack ? err.stack : err);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  });
+}
