@@ -1,6 +1,7 @@
 // The book suite: `npm run book -- --quick` on a few notebooks, then every page in Chromium from file://.
 //
-//   node tests/book.test.js        (npm test -- book)
+//   node tests/book.test.js                 (npm test -- book)
+//   node tests/book.test.js --book book     checks an existing book instead (e.g. the full one), builds nothing
 //
 // 1. builds a quick book of NOTEBOOKS into artifacts/book-test/book (the training cache is the usual one);
 // 2. opens the index and every page in Chromium (playwright-core) with every request intercepted, and checks
@@ -26,9 +27,11 @@ const { PLOT_CLASS, PLOTLY_BUNDLE_MARKER } = require("../lib/dist/plot/show");
 /** Plots with a training board (00b), no equations at all (00), many equations and plots (02). */
 const NOTEBOOKS = ["00-getting-started.ipynb", "00b-plots.ipynb", "02-rnn.ipynb"];
 const WORK = path.join(ROOT, "artifacts", "book-test");
-const BOOK = path.join(WORK, "book");
+const EXISTING = process.argv.includes("--book") ? path.resolve(process.argv[process.argv.indexOf("--book") + 1] || "book") : null;
+const BOOK = EXISTING || path.join(WORK, "book");
 const SHOTS = path.join(ROOT, "artifacts", "screenshots");
 const SHOT_PAGE = "02-rnn.html";
+const SHOT_PREFIX = EXISTING ? "book-checked-" : "book-";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"];
 
 let passed = 0;
@@ -149,15 +152,17 @@ async function main() {
   const t0 = Date.now();
   const noChromium = chromiumMissing();
   if (noChromium) throw new Error(noChromium);
-  fs.rmSync(WORK, { recursive: true, force: true });
   fs.mkdirSync(SHOTS, { recursive: true });
 
-  // 1. a quick book
-  const build = spawnSync(
-    process.execPath,
-    [path.join(ROOT, "scripts", "book.js"), "--quick", "--out", BOOK, ...NOTEBOOKS.map((n) => path.join(ROOT, "notebooks", n))],
-    { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-  );
+  // 1. a quick book (or the one given with --book)
+  if (!EXISTING) fs.rmSync(WORK, { recursive: true, force: true });
+  const build = EXISTING
+    ? { status: 0, stdout: `book: checking ${BOOK}\n` }
+    : spawnSync(
+        process.execPath,
+        [path.join(ROOT, "scripts", "book.js"), "--quick", "--out", BOOK, ...NOTEBOOKS.map((n) => path.join(ROOT, "notebooks", n))],
+        { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+      );
   process.stdout.write(build.stdout || "");
   process.stderr.write(build.stderr || "");
   if (
@@ -169,7 +174,9 @@ async function main() {
   const manifest = JSON.parse(fs.readFileSync(path.join(BOOK, "book.json"), "utf8"));
   check(
     "the book has one page per notebook",
-    manifest.pages.length === NOTEBOOKS.length && manifest.pages.every((p) => fs.existsSync(path.join(BOOK, p.file))),
+    manifest.pages.length === (EXISTING ? manifest.pages.length : NOTEBOOKS.length) &&
+      manifest.pages.length > 0 &&
+      manifest.pages.every((p) => fs.existsSync(path.join(BOOK, p.file))),
     manifest.pages.map((p) => p.file).join(", "),
   );
 
@@ -233,8 +240,10 @@ async function main() {
     fs.rmSync(path.join(BOOK, "control.html"));
 
     // 4. screenshots
-    console.log(`     screenshot ${await screenshot(page, path.join(BOOK, "index.html"), "book-index.png")}`);
-    console.log(`     screenshot ${await screenshot(page, path.join(BOOK, SHOT_PAGE), `book-${SHOT_PAGE.replace(/\.html$/, ".png")}`)}`);
+    console.log(`     screenshot ${await screenshot(page, path.join(BOOK, "index.html"), `${SHOT_PREFIX}index.png`)}`);
+    console.log(
+      `     screenshot ${await screenshot(page, path.join(BOOK, SHOT_PAGE), `${SHOT_PREFIX}${SHOT_PAGE.replace(/\.html$/, ".png")}`)}`,
+    );
   } finally {
     if (context) await context.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });
