@@ -241,9 +241,9 @@ async function main() {
 
     // 4. screenshots
     console.log(`     screenshot ${await screenshot(page, path.join(BOOK, "index.html"), `${SHOT_PREFIX}index.png`)}`);
-    console.log(
-      `     screenshot ${await screenshot(page, path.join(BOOK, SHOT_PAGE), `${SHOT_PREFIX}${SHOT_PAGE.replace(/\.html$/, ".png")}`)}`,
-    );
+    const shotPage = manifest.pages.some((p) => p.file === SHOT_PAGE) ? SHOT_PAGE : manifest.pages[0].file;
+    const shotName = `${SHOT_PREFIX}${shotPage.replace(/\.html$/, ".png")}`;
+    console.log(`     screenshot ${await screenshot(page, path.join(BOOK, shotPage), shotName)}`);
   } finally {
     if (context) await context.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });
