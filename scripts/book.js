@@ -9,12 +9,15 @@
 // scripts/book-template/; this script copies the shared assets (plotly.js, MathJax, the CSS), writes the table of
 // contents (index.html) and prints the summary. The book is built in a temporary folder next to the output and
 // swapped in only when every notebook ran, so a failed build leaves the previous book as it was. Every file a page
-// loads lies in the book's folder: it opens from file:// and from any static server.
+// loads lies in the book's folder: it opens from file:// and from any static server. The trained models of the
+// notebooks with a demo (scripts/export-demos.js) are exported next to the pages, with the page that runs them in
+// the browser, linked from the notebook's page and from the contents.
 "use strict";
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 const { ROOT, findPython, installCommand } = require("./jupyter");
+const { exportDemos } = require("./export-demos");
 
 const NOTEBOOKS = path.join(ROOT, "notebooks");
 const DEFAULT_OUT = path.join(ROOT, "book");
@@ -76,7 +79,9 @@ function indexHtml(manifest, mode) {
       const counts = [p.plots ? `${p.plots} plots` : "", p.equations ? `${p.equations} equations` : ""].filter(Boolean).join(", ");
       return (
         `  <li><span><a href="${escapeHtml(p.file)}">${escapeHtml(p.title)}</a> ` +
-        `<span class="book-name">${escapeHtml(path.basename(p.notebook))}</span></span>` +
+        `<span class="book-name">${escapeHtml(path.basename(p.notebook))}</span>` +
+        (p.demo ? ` <a class="book-demo-link" href="${escapeHtml(p.demo.page)}">▶ try it in the browser</a>` : "") +
+        "</span>" +
         `<span class="book-status">${escapeHtml(p.status)}${counts ? ` · ${counts}` : ""}</span></li>`
       );
     })
@@ -119,7 +124,17 @@ function folderBytes(dir) {
   }, 0);
 }
 
-function main() {
+/** Adds a link to `demo` under the top navigation bar of the page `file` of the book in `dir`. */
+function linkDemo(dir, file, demo) {
+  const page = path.join(dir, file);
+  const html = fs.readFileSync(page, "utf8");
+  const at = html.indexOf("</nav>");
+  if (at < 0) throw new Error(`${file} has no navigation bar to put the demo's link under`);
+  const link = `\n<p class="book-demo"><a href="${escapeHtml(demo.page)}">▶ ${escapeHtml(demo.title)}: the model this notebook trains, in your browser</a></p>`;
+  fs.writeFileSync(page, html.slice(0, at + 6) + link + html.slice(at + 6));
+}
+
+async function main() {
   const t0 = Date.now();
   const opts = parseArgs(process.argv.slice(2));
   const py = findPython(["nbclient", "nbconvert", "nbformat"]);
@@ -153,6 +168,15 @@ function main() {
     }
     const manifest = JSON.parse(fs.readFileSync(path.join(tmp, "book.json"), "utf8"));
     manifest.mode = mode;
+    // The demos of the notebooks in this build: their models from the training cache the notebooks just used.
+    process.env.RNNLAB_QUICK = env.RNNLAB_QUICK;
+    const built = manifest.pages.map((p) => path.basename(p.notebook, ".ipynb"));
+    manifest.demos = await exportDemos(tmp, (line) => console.log(`book: ${line}`), { notebooks: built });
+    for (const demo of manifest.demos) {
+      const page = manifest.pages.find((p) => path.basename(p.notebook, ".ipynb") === demo.notebook);
+      page.demo = { page: demo.page, title: demo.title };
+      linkDemo(tmp, page.file, demo);
+    }
     fs.writeFileSync(path.join(tmp, "book.json"), `${JSON.stringify(manifest, null, 1)}\n`);
     fs.writeFileSync(path.join(tmp, "index.html"), indexHtml(manifest, mode));
 
@@ -167,7 +191,8 @@ function main() {
     const equations = manifest.pages.reduce((s, p) => s + p.equations, 0);
     const mb = (folderBytes(opts.out) / 1e6).toFixed(1);
     console.log(
-      `book: ${manifest.pages.length} pages + index, ${plots} plots, ${equations} equations, ${mb} MB in ${opts.out}, ` +
+      `book: ${manifest.pages.length} pages + index, ${manifest.demos.length} demo${manifest.demos.length === 1 ? "" : "s"}, ` +
+        `${plots} plots, ${equations} equations, ${mb} MB in ${opts.out}, ` +
         `${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
     console.log(`book: open file://${path.join(opts.out, "index.html")}`);
@@ -176,4 +201,7 @@ function main() {
   }
 }
 
-main();
+main().catch((err) => {
+  console.error(`book: ${err && err.stack ? err.stack : err}`);
+  process.exit(1);
+});

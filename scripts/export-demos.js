@@ -36,16 +36,19 @@ const DEMOS = [
 
 /**
  * Writes `<outDir>/assets/rnnlab.js` (the lib's browser bundle) and, per demo, its page and model script.
+ * `options.notebooks` (names such as "08-dinosaur-names") keeps only the demos of those notebooks; none: no bundle.
  * @returns one line per demo: name, notebook, page (relative to outDir), whether the model came from the cache, bytes.
  */
-async function exportDemos(outDir, log = () => {}) {
+async function exportDemos(outDir, log = () => {}, options = {}) {
+  const demos = options.notebooks ? DEMOS.filter((d) => options.notebooks.includes(d.notebook)) : DEMOS;
+  if (demos.length === 0) return [];
   const R = require(path.join(ROOT, "lib", "dist"));
   await R.setupBackend("wasm");
   const bundleBytes = await buildBrowserBundle(path.join(outDir, "assets", "rnnlab.js"));
   log(`demos: browser bundle ${(bundleBytes / 1e6).toFixed(2)} MB`);
   fs.mkdirSync(path.join(outDir, "demos"), { recursive: true });
   const done = [];
-  for (const demo of DEMOS) {
+  for (const demo of demos) {
     const t0 = Date.now();
     const { json, fromCache } = await demo.make(R);
     const script = `window.RNNLAB_DEMOS = window.RNNLAB_DEMOS || {};\nwindow.RNNLAB_DEMOS[${JSON.stringify(demo.name)}] = ${JSON.stringify(json)};\n`;

@@ -23,9 +23,10 @@ const { pathToFileURL, fileURLToPath } = require("url");
 const { chromium } = require("playwright-core");
 const { ROOT, chromiumPath, chromiumMissing } = require("../scripts/jupyter");
 const { PLOT_CLASS, PLOTLY_BUNDLE_MARKER } = require("../lib/dist/plot/show");
+const { checkDemos } = require("./demos.test");
 
 /** Plots with a training board (00b), no equations at all (00), many equations and plots (02). */
-const NOTEBOOKS = ["00-getting-started.ipynb", "00b-plots.ipynb", "02-rnn.ipynb"];
+const NOTEBOOKS = ["00-getting-started.ipynb", "00b-plots.ipynb", "02-rnn.ipynb", "08-dinosaur-names.ipynb"];
 const WORK = path.join(ROOT, "artifacts", "book-test");
 const EXISTING = process.argv.includes("--book") ? path.resolve(process.argv[process.argv.indexOf("--book") + 1] || "book") : null;
 const BOOK = EXISTING || path.join(WORK, "book");
@@ -85,7 +86,7 @@ async function measure(page, book, file, outside, plotWaitMs) {
         math: document.querySelectorAll(".text_cell_render mjx-container").length,
         texErrors: document.querySelectorAll("mjx-container [data-mjx-error], mjx-merror").length,
         rawDisplay: raw.join("\n").split("$$").length - 1,
-        links: [...document.querySelectorAll(".book-nav a[href], .book-contents a[href]")].map((a) => a.href),
+        links: [...document.querySelectorAll(".book-nav a[href], .book-contents a[href], .book-demo a[href]")].map((a) => a.href),
       };
     }, PLOT_CLASS);
     await page.waitForTimeout(200); // late console errors (a plot's own script, MathJax's autoloads)
@@ -200,7 +201,11 @@ async function main() {
 
     const index = await measure(page, BOOK, path.join(BOOK, "index.html"), outside, 1000);
     // The contents' own links, in order (the nav bar's "Start" and "Contents" come first).
-    const listed = index.links.slice(-manifest.pages.length).map((u) => path.basename(fileURLToPath(u)));
+    const isDemo = (u) => /\/demos\/[^/]+\.html$/.test(u);
+    const listed = index.links
+      .filter((u) => !isDemo(u))
+      .slice(-manifest.pages.length)
+      .map((u) => path.basename(fileURLToPath(u)));
     check(
       "index: no console error, no outside request",
       index.errors.length === 0 && index.outside.length === 0,
@@ -222,7 +227,14 @@ async function main() {
       equations += m.math;
       for (const [name, [ok, detail]] of Object.entries(judgePage(m, entry, BOOK))) check(`${entry.file}: ${name}`, ok, detail);
       const want = [i > 0 ? manifest.pages[i - 1].file : null, "index.html", manifest.pages[i + 1]?.file ?? null].filter(Boolean);
-      const have = [...new Set(m.links.map((u) => path.basename(fileURLToPath(u))))];
+      const have = [...new Set(m.links.filter((u) => !isDemo(u)).map((u) => path.basename(fileURLToPath(u))))];
+      const demoLinks = [...new Set(m.links.filter(isDemo).map((u) => path.relative(BOOK, fileURLToPath(u))))];
+      check(
+        `${entry.file}: links its demo (if it has one), from the page and from the contents`,
+        JSON.stringify(demoLinks) === JSON.stringify(entry.demo ? [entry.demo.page] : []) &&
+          (!entry.demo || index.links.some((u) => u.endsWith(`/${entry.demo.page}`))),
+        demoLinks.join(", "),
+      );
       check(
         `${entry.file}: previous / contents / next`,
         JSON.stringify(have) === JSON.stringify(want),
@@ -230,6 +242,15 @@ async function main() {
       );
     }
     console.log(`     ${manifest.pages.length} pages: ${plots} plots drawn, ${equations} equations typeset`);
+
+    // The in-browser demos of the notebooks built (tests/demos.test.js): notebook 08's when it is in the book.
+    const wantDemos = manifest.pages.some((p) => p.file === "08-dinosaur-names.html") ? ["dino-names"] : [];
+    check(
+      "the book exports the demos of its notebooks",
+      JSON.stringify((manifest.demos || []).map((d) => d.name)) === JSON.stringify(wantDemos),
+      JSON.stringify(manifest.demos),
+    );
+    if (wantDemos.length) await checkDemos(BOOK, check);
 
     // 3. the control page must fail every check
     const withBoth = manifest.pages.find((p) => p.plots > 0 && p.equations > 0);
