@@ -32,6 +32,22 @@ const DEMOS = [
       }
     },
   },
+  {
+    name: "tang-quatrains",
+    notebook: "09-tang-poems",
+    title: "Acrostic Tang quatrains",
+    /** Notebook 09's model: its corpus (characters seen 3 times or more) and its recipe, scaled as the notebook scales it. */
+    async make(R) {
+      const corpus = R.quatrainCorpus({ minCount: 3, batchSize: 64 });
+      const recipe = { ...R.QUATRAIN_LM, maxStepsPerEpoch: R.scaled(R.QUATRAIN_LM.maxStepsPerEpoch) };
+      const run = await R.trainQuatrainLM(corpus, recipe, { listener: null });
+      try {
+        return { json: R.poemDemoOf(run.model, corpus, recipe), fromCache: run.fromCache };
+      } finally {
+        run.model.dispose();
+      }
+    },
+  },
 ];
 
 /**

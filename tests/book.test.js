@@ -26,7 +26,9 @@ const { PLOT_CLASS, PLOTLY_BUNDLE_MARKER } = require("../lib/dist/plot/show");
 const { checkDemos } = require("./demos.test");
 
 /** Plots with a training board (00b), no equations at all (00), many equations and plots (02). */
-const NOTEBOOKS = ["00-getting-started.ipynb", "00b-plots.ipynb", "02-rnn.ipynb", "08-dinosaur-names.ipynb"];
+const NOTEBOOKS = ["00-getting-started.ipynb", "00b-plots.ipynb", "02-rnn.ipynb", "08-dinosaur-names.ipynb", "09-tang-poems.ipynb"];
+/** The demo each notebook page links (scripts/export-demos.js). */
+const DEMO_OF = { "08-dinosaur-names.html": "dino-names", "09-tang-poems.html": "tang-quatrains" };
 const WORK = path.join(ROOT, "artifacts", "book-test");
 const EXISTING = process.argv.includes("--book") ? path.resolve(process.argv[process.argv.indexOf("--book") + 1] || "book") : null;
 const BOOK = EXISTING || path.join(WORK, "book");
@@ -243,8 +245,8 @@ async function main() {
     }
     console.log(`     ${manifest.pages.length} pages: ${plots} plots drawn, ${equations} equations typeset`);
 
-    // The in-browser demos of the notebooks built (tests/demos.test.js): notebook 08's when it is in the book.
-    const wantDemos = manifest.pages.some((p) => p.file === "08-dinosaur-names.html") ? ["dino-names"] : [];
+    // The in-browser demos of the notebooks built (tests/demos.test.js).
+    const wantDemos = manifest.pages.flatMap((p) => (DEMO_OF[p.file] ? [DEMO_OF[p.file]] : []));
     check(
       "the book exports the demos of its notebooks",
       JSON.stringify((manifest.demos || []).map((d) => d.name)) === JSON.stringify(wantDemos),

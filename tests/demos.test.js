@@ -1,5 +1,6 @@
 // The in-browser demos of the book, in Chromium from file://: each demo page loads with no console error and no
-// request outside the book folder, and produces valid output.
+// request outside the book folder, and produces valid output (names of letters with the prefix; quatrains that pass
+// checkQuatrain with the heads asked for).
 //
 //   node tests/demos.test.js [bookDir]   # without bookDir: exports the demos (quick training, a temporary
 //                                        # training cache) into artifacts/demos-test/book first
@@ -74,12 +75,69 @@ async function checkDinoNames(context, book, check) {
   await page.close();
 }
 
+/** Writes acrostic quatrains of both forms; each must pass the lib's checkQuatrain with the heads asked for. */
+async function checkTangQuatrains(context, book, check) {
+  const { checkQuatrain } = require("../lib/dist/data/quatrain");
+  const { page, errors, outside } = await openDemo(context, book, path.join("demos", "tang-quatrains.html"));
+  check("tang-quatrains: the model loads", (await page.textContent("#status")) === "Ready.", await page.textContent("#status"));
+  for (const [form, tones] of [
+    ["5", false],
+    ["7", true],
+  ]) {
+    await page.fill("#heads", "春夏秋冬");
+    await page.check(`input[name="form"][value="${form}"]`);
+    await page.setChecked("#tones", tones);
+    await page.click("#go");
+    await page.waitForFunction(() => /^Written in/.test(document.getElementById("status").textContent), null, { timeout: 60_000 });
+    const lines = await page.$$eval("#poem div", (divs) => divs.map((d) => d.textContent));
+    const poem = lines.join("");
+    const result = checkQuatrain(poem, { form });
+    const heads = lines.map((l) => [...l][0]).join("");
+    check(
+      `tang-quatrains: a ${form}-character acrostic${tones ? " with a tone pattern" : ""} passes checkQuatrain, heads 春夏秋冬`,
+      result.valid && heads === "春夏秋冬" && lines.length === 4,
+      `${poem} ${result.problems.join(" ")}`,
+    );
+    check(
+      `tang-quatrains: the page reports the check (${form})`,
+      (await page.textContent("#check")).startsWith("✓"),
+      await page.textContent("#check"),
+    );
+  }
+  await page.fill("#heads", "春夏");
+  await page.click("#go");
+  await page.waitForFunction(() => document.getElementById("status").className === "error", null, { timeout: 10_000 });
+  const message = await page.textContent("#status");
+  check(
+    "tang-quatrains: two heads instead of four get a message saying so",
+    /give four head characters, one per line; got 2/.test(message),
+    message,
+  );
+  check("tang-quatrains: no console error or uncaught exception", errors.length === 0, errors.join("; "));
+  check("tang-quatrains: no request outside the book folder", outside.length === 0, outside.join(", "));
+  await page.fill("#heads", "春夏秋冬");
+  await page.check('input[name="form"][value="5"]');
+  await page.click("#go");
+  await page.waitForFunction(() => /^Written in/.test(document.getElementById("status").textContent), null, { timeout: 60_000 });
+  await page.screenshot({ path: path.join(SHOTS, "demo-tang-quatrains.png"), fullPage: true });
+  await page.close();
+}
+
+/** The demo pages present in `book`, checked by name. */
+const DEMO_CHECKS = { "dino-names": checkDinoNames, "tang-quatrains": checkTangQuatrains };
+
 /** Checks every demo of the book at `book` (a folder with assets/ and demos/). */
 async function checkDemos(book, check) {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext();
-    await checkDinoNames(context, book, check);
+    const pages = fs.readdirSync(path.join(book, "demos")).filter((f) => f.endsWith(".html"));
+    check(
+      "every demo page has its checks",
+      pages.every((f) => DEMO_CHECKS[f.replace(/\.html$/, "")]),
+      pages.join(", "),
+    );
+    for (const f of pages) await DEMO_CHECKS[f.replace(/\.html$/, "")]?.(context, book, check);
   } finally {
     await browser.close();
   }

@@ -7,3 +7,5 @@
 export * as tf from "@tensorflow/tfjs";
 export { NAME_DEMO_FORMAT, demoNames, loadNameDemo } from "./names/demo";
 export type { DemoNamesOptions, NameDemo, NameDemoJSON } from "./names/demo";
+export { POEM_DEMO_FORMAT, demoQuatrain, loadPoemDemo } from "./poems/demo";
+export type { DemoQuatrainOptions, PoemDemo, PoemDemoJSON } from "./poems/demo";

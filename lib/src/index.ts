@@ -150,6 +150,7 @@ export {
 } from "./data";
 export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatrainMaxLength } from "./decode";
 export { quatrainCorpus, QUATRAIN_LM, buildQuatrainLM, trainQuatrainLM, writeQuatrains } from "./poems";
+export { poemDemoOf, loadPoemDemo, demoQuatrain, POEM_DEMO_FORMAT } from "./poems";
 export { constraintLadder, CONSTRAINT_LADDER, ladderTableRow, measureQuatrains, freeQuatrains, poemPerplexity, poemTokens } from "./poems";
 export { poemMetrics } from "./data";
 export { poemView, poemGallery } from "./plot";

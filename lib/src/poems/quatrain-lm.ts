@@ -196,7 +196,7 @@ export interface WriteQuatrainsOptions {
  * Writes `n` quatrains whose form is guaranteed, with the chosen constraints added (see {@link WriteQuatrainsOptions}):
  * `n` samples in one batch, or the `n` best of one beam search.
  */
-export function writeQuatrains(model: RNNLMScratch, corpus: QuatrainCorpus, opts: WriteQuatrainsOptions): string[] {
+export function writeQuatrains(model: RNNLMScratch, corpus: Pick<QuatrainCorpus, "vocab">, opts: WriteQuatrainsOptions): string[] {
   const { form, n, heads, rhyme = false, tonePattern, unknownHead = "error", method = { kind: "topP", p: 0.9 }, beamSize, seed = 0 } = opts;
   if (!(Number.isInteger(n) && n >= 1)) throw new Error(`writeQuatrains: n must be a positive integer, got ${n}.`);
   if (beamSize !== undefined && !(Number.isInteger(beamSize) && beamSize >= n)) {
