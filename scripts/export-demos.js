@@ -33,6 +33,53 @@ const DEMOS = [
     },
   },
   {
+    name: "iso-dates",
+    notebook: "07b-attention",
+    title: "Dates to ISO dates, with attention",
+    /** Notebook 07b's attention model: its data, sizes and comparison settings (the cache key of its contestant). */
+    async make(R) {
+      const data = R.textPairSource(R.dates(30000, { seed: 1 }), { batchSize: 64, seed: 1 });
+      const [sv, tv] = [data.srcVocab, data.tgtVocab];
+      const sizes = {
+        srcVocabSize: sv.size,
+        tgtVocabSize: tv.size,
+        bosId: tv.bosId,
+        embedSize: 32,
+        numHiddens: 64,
+        bidirectional: true,
+        encoderHiddens: 32,
+        score: "additive",
+        attentionSize: 10,
+        variant: "bahdanau",
+      };
+      const runs = await R.compareModels({
+        data,
+        score: "val greedy exact",
+        lr: 0.008,
+        lrSchedule: "cosine",
+        maxEpochs: 5,
+        stepsPerEpoch: 120,
+        maxValBatches: 8,
+        cache: "07b-dates",
+        listener: null,
+        log: () => {},
+        contestants: [
+          {
+            name: "attention GRU 64",
+            build: () => R.buildAttentionSeq2Seq("gru", "fused", { ...sizes, metrics: [R.greedyExactMatch({ eosId: tv.eosId })] }),
+            settings: { E: 32, H: 64, att: "bahdanau additive 10, bi 32" },
+          },
+        ],
+      });
+      const run = runs.runs[0];
+      try {
+        return { json: R.dateDemoOf(run.model, sv, tv, sizes), fromCache: run.fromCache };
+      } finally {
+        run.model.dispose();
+      }
+    },
+  },
+  {
     name: "tang-quatrains",
     notebook: "09-tang-poems",
     title: "Acrostic Tang quatrains",
@@ -63,6 +110,9 @@ async function exportDemos(outDir, log = () => {}, options = {}) {
   const bundleBytes = await buildBrowserBundle(path.join(outDir, "assets", "rnnlab.js"));
   log(`demos: browser bundle ${(bundleBytes / 1e6).toFixed(2)} MB`);
   fs.mkdirSync(path.join(outDir, "demos"), { recursive: true });
+  // The heatmaps use the book's shared plotly.js (copied here when the demos are exported on their own).
+  const plotly = path.join(outDir, "assets", "plotly.js");
+  if (!fs.existsSync(plotly)) fs.copyFileSync(require.resolve("plotly.js-dist"), plotly);
   const done = [];
   for (const demo of demos) {
     const t0 = Date.now();

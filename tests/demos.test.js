@@ -1,6 +1,6 @@
 // The in-browser demos of the book, in Chromium from file://: each demo page loads with no console error and no
 // request outside the book folder, and produces valid output (names of letters with the prefix; quatrains that pass
-// checkQuatrain with the heads asked for).
+// checkQuatrain with the heads asked for; real ISO dates with their attention heatmaps).
 //
 //   node tests/demos.test.js [bookDir]   # without bookDir: exports the demos (quick training, a temporary
 //                                        # training cache) into artifacts/demos-test/book first
@@ -123,8 +123,52 @@ async function checkTangQuatrains(context, book, check) {
   await page.close();
 }
 
+/** Translates dates written several ways; each output must be a real ISO date, with its attention heatmap drawn. */
+async function checkIsoDates(context, book, check) {
+  const { page, errors, outside } = await openDemo(context, book, path.join("demos", "iso-dates.html"));
+  check("iso-dates: the model loads", (await page.textContent("#status")) === "Ready.", await page.textContent("#status"));
+  const isRealDate = (s) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    if (!m) return false;
+    const d = new Date(0);
+    d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  };
+  for (const input of ["Saturday 9 May 2018", "7.2.2019", "the 28th of january, 2025"]) {
+    await page.fill("#date", input);
+    await page.click("#go");
+    await page.waitForFunction(() => /^Translated in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+    const output = await page.textContent("#output");
+    const drawn = await page.evaluate(() => {
+      const el = document.getElementById("heatmap");
+      return {
+        svg: el.querySelectorAll(".main-svg").length,
+        rows: el.data ? el.data[0].z.length : 0,
+        cols: el.data ? el.data[0].z[0].length : 0,
+      };
+    });
+    check(`iso-dates: "${input}" → a real ISO date`, isRealDate(output), output);
+    check(
+      `iso-dates: "${input}": the heatmap is drawn, one row per output character and <eos>, one column per input character`,
+      drawn.svg > 0 && drawn.rows === 11 && drawn.cols === input.length,
+      JSON.stringify(drawn),
+    );
+  }
+  await page.fill("#date", "9 mäy 2018");
+  await page.click("#go");
+  const message = await page.textContent("#status");
+  check("iso-dates: a character the model never saw gets a message naming it", /never saw "ä"/.test(message), message);
+  check("iso-dates: no console error or uncaught exception", errors.length === 0, errors.join("; "));
+  check("iso-dates: no request outside the book folder", outside.length === 0, outside.join(", "));
+  await page.fill("#date", "saturday 9 may 2018");
+  await page.click("#go");
+  await page.waitForFunction(() => /^Translated in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  await page.screenshot({ path: path.join(SHOTS, "demo-iso-dates.png"), fullPage: true });
+  await page.close();
+}
+
 /** The demo pages present in `book`, checked by name. */
-const DEMO_CHECKS = { "dino-names": checkDinoNames, "tang-quatrains": checkTangQuatrains };
+const DEMO_CHECKS = { "dino-names": checkDinoNames, "tang-quatrains": checkTangQuatrains, "iso-dates": checkIsoDates };
 
 /** Checks every demo of the book at `book` (a folder with assets/ and demos/). */
 async function checkDemos(book, check) {

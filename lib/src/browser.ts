@@ -9,3 +9,6 @@ export { NAME_DEMO_FORMAT, demoNames, loadNameDemo } from "./names/demo";
 export type { DemoNamesOptions, NameDemo, NameDemoJSON } from "./names/demo";
 export { POEM_DEMO_FORMAT, demoQuatrain, loadPoemDemo } from "./poems/demo";
 export type { DemoQuatrainOptions, PoemDemo, PoemDemoJSON } from "./poems/demo";
+export { DATE_DEMO_FORMAT, demoDate, isoDateConstraint, loadDateDemo } from "./lab/date-demo";
+export type { DateDemo, DateDemoJSON, DemoDateResult } from "./lab/date-demo";
+export { UNIT_COLORSCALE } from "./plot/heatmap";

@@ -151,6 +151,7 @@ export {
 export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatrainMaxLength } from "./decode";
 export { quatrainCorpus, QUATRAIN_LM, buildQuatrainLM, trainQuatrainLM, writeQuatrains } from "./poems";
 export { poemDemoOf, loadPoemDemo, demoQuatrain, POEM_DEMO_FORMAT } from "./poems";
+export { dateDemoOf, loadDateDemo, demoDate, isoDateConstraint, DATE_DEMO_FORMAT } from "./lab";
 export { constraintLadder, CONSTRAINT_LADDER, ladderTableRow, measureQuatrains, freeQuatrains, poemPerplexity, poemTokens } from "./poems";
 export { poemMetrics } from "./data";
 export { poemView, poemGallery } from "./plot";

@@ -12,3 +12,4 @@ export * from "./agreement-task";
 export * from "./long-range";
 export * from "./lm-agreement";
 export * from "./bit-hold";
+export * from "./date-demo";
