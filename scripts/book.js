@@ -80,7 +80,7 @@ function indexHtml(manifest, mode) {
       return (
         `  <li><span><a href="${escapeHtml(p.file)}">${escapeHtml(p.title)}</a> ` +
         `<span class="book-name">${escapeHtml(path.basename(p.notebook))}</span>` +
-        (p.demo ? ` <a class="book-demo-link" href="${escapeHtml(p.demo.page)}">▶ try it in the browser</a>` : "") +
+        (p.demos || []).map((d) => ` <a class="book-demo-link" href="${escapeHtml(d.page)}">▶ ${escapeHtml(d.title)}</a>`).join("") +
         "</span>" +
         `<span class="book-status">${escapeHtml(p.status)}${counts ? ` · ${counts}` : ""}</span></li>`
       );
@@ -174,7 +174,7 @@ async function main() {
     manifest.demos = await exportDemos(tmp, (line) => console.log(`book: ${line}`), { notebooks: built });
     for (const demo of manifest.demos) {
       const page = manifest.pages.find((p) => path.basename(p.notebook, ".ipynb") === demo.notebook);
-      page.demo = { page: demo.page, title: demo.title };
+      page.demos = [...(page.demos || []), { page: demo.page, title: demo.title }];
       linkDemo(tmp, page.file, demo);
     }
     fs.writeFileSync(path.join(tmp, "book.json"), `${JSON.stringify(manifest, null, 1)}\n`);

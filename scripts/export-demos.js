@@ -80,6 +80,22 @@ const DEMOS = [
     },
   },
   {
+    name: "spelling-to-sound",
+    notebook: "07b-attention",
+    title: "Spelling to sound (G2P), with attention",
+    /** Notebook 07b's G2P model: the long run's when `npm run g2p` has cached it, else the notebook's recipe. */
+    async make(R) {
+      const data = R.g2pData();
+      const recipe = R.g2pRun(data, R.G2P_LONG_RUN).exists ? R.G2P_LONG_RUN : R.G2P_NOTEBOOK;
+      const run = await R.trainG2P(data, recipe, { listener: null, log: () => {} });
+      try {
+        return { json: R.g2pDemoOf(run.model, data, recipe), fromCache: run.fromCache };
+      } finally {
+        run.model.dispose();
+      }
+    },
+  },
+  {
     name: "tang-quatrains",
     notebook: "09-tang-poems",
     title: "Acrostic Tang quatrains",

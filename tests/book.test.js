@@ -35,7 +35,11 @@ const NOTEBOOKS = [
   "09-tang-poems.ipynb",
 ];
 /** The demo each notebook page links (scripts/export-demos.js). */
-const DEMO_OF = { "07b-attention.html": "iso-dates", "08-dinosaur-names.html": "dino-names", "09-tang-poems.html": "tang-quatrains" };
+const DEMO_OF = {
+  "07b-attention.html": ["iso-dates", "spelling-to-sound"],
+  "08-dinosaur-names.html": ["dino-names"],
+  "09-tang-poems.html": ["tang-quatrains"],
+};
 const WORK = path.join(ROOT, "artifacts", "book-test");
 const EXISTING = process.argv.includes("--book") ? path.resolve(process.argv[process.argv.indexOf("--book") + 1] || "book") : null;
 const BOOK = EXISTING || path.join(WORK, "book");
@@ -240,8 +244,8 @@ async function main() {
       const demoLinks = [...new Set(m.links.filter(isDemo).map((u) => path.relative(BOOK, fileURLToPath(u))))];
       check(
         `${entry.file}: links its demo (if it has one), from the page and from the contents`,
-        JSON.stringify(demoLinks) === JSON.stringify(entry.demo ? [entry.demo.page] : []) &&
-          (!entry.demo || index.links.some((u) => u.endsWith(`/${entry.demo.page}`))),
+        JSON.stringify([...demoLinks].sort()) === JSON.stringify((entry.demos || []).map((d) => d.page).sort()) &&
+          (entry.demos || []).every((d) => index.links.some((u) => u.endsWith(`/${d.page}`))),
         demoLinks.join(", "),
       );
       check(
@@ -253,7 +257,7 @@ async function main() {
     console.log(`     ${manifest.pages.length} pages: ${plots} plots drawn, ${equations} equations typeset`);
 
     // The in-browser demos of the notebooks built (tests/demos.test.js).
-    const wantDemos = manifest.pages.flatMap((p) => (DEMO_OF[p.file] ? [DEMO_OF[p.file]] : []));
+    const wantDemos = manifest.pages.flatMap((p) => DEMO_OF[p.file] || []);
     check(
       "the book exports the demos of its notebooks",
       JSON.stringify((manifest.demos || []).map((d) => d.name).sort()) === JSON.stringify([...wantDemos].sort()),

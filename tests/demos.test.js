@@ -1,6 +1,6 @@
 // The in-browser demos of the book, in Chromium from file://: each demo page loads with no console error and no
 // request outside the book folder, and produces valid output (names of letters with the prefix; quatrains that pass
-// checkQuatrain with the heads asked for; real ISO dates with their attention heatmaps).
+// checkQuatrain with the heads asked for; real ISO dates and ARPAbet phonemes with their attention heatmaps).
 //
 //   node tests/demos.test.js [bookDir]   # without bookDir: exports the demos (quick training, a temporary
 //                                        # training cache) into artifacts/demos-test/book first
@@ -167,8 +167,53 @@ async function checkIsoDates(context, book, check) {
   await page.close();
 }
 
+/** Reads words aloud; each output must be ARPAbet phonemes, with the attention heatmap of phonemes × letters drawn. */
+async function checkSpellingToSound(context, book, check) {
+  const { page, errors, outside } = await openDemo(context, book, path.join("demos", "spelling-to-sound.html"));
+  check("spelling-to-sound: the model loads", (await page.textContent("#status")) === "Ready.", await page.textContent("#status"));
+  for (const word of ["knight", "Xylophone"]) {
+    await page.fill("#word", word);
+    await page.click("#go");
+    await page.waitForFunction(() => /^Read in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+    const phonemes = (await page.textContent("#output")).split(" ").filter(Boolean);
+    const drawn = await page.evaluate(() => {
+      const el = document.getElementById("heatmap");
+      return {
+        svg: el.querySelectorAll(".main-svg").length,
+        rows: el.data ? el.data[0].z.length : 0,
+        cols: el.data ? el.data[0].z[0].length : 0,
+      };
+    });
+    check(
+      `spelling-to-sound: "${word}" → ARPAbet phonemes (1–2 capital letters each), the heatmap phonemes + <eos> × letters`,
+      phonemes.length > 0 &&
+        phonemes.every((p) => /^[A-Z]{1,2}$/.test(p)) &&
+        drawn.svg > 0 &&
+        drawn.rows === phonemes.length + 1 &&
+        drawn.cols === word.length,
+      `${phonemes.join(" ")} ${JSON.stringify(drawn)}`,
+    );
+  }
+  await page.fill("#word", "kn1ght");
+  await page.click("#go");
+  const message = await page.textContent("#status");
+  check("spelling-to-sound: a character that is not a letter gets a message naming it", /"1" is not one/.test(message), message);
+  check("spelling-to-sound: no console error or uncaught exception", errors.length === 0, errors.join("; "));
+  check("spelling-to-sound: no request outside the book folder", outside.length === 0, outside.join(", "));
+  await page.fill("#word", "knight");
+  await page.click("#go");
+  await page.waitForFunction(() => /^Read in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  await page.screenshot({ path: path.join(SHOTS, "demo-spelling-to-sound.png"), fullPage: true });
+  await page.close();
+}
+
 /** The demo pages present in `book`, checked by name. */
-const DEMO_CHECKS = { "dino-names": checkDinoNames, "tang-quatrains": checkTangQuatrains, "iso-dates": checkIsoDates };
+const DEMO_CHECKS = {
+  "dino-names": checkDinoNames,
+  "tang-quatrains": checkTangQuatrains,
+  "iso-dates": checkIsoDates,
+  "spelling-to-sound": checkSpellingToSound,
+};
 
 /** Checks every demo of the book at `book` (a folder with assets/ and demos/). */
 async function checkDemos(book, check) {

@@ -12,3 +12,5 @@ export type { DemoQuatrainOptions, PoemDemo, PoemDemoJSON } from "./poems/demo";
 export { DATE_DEMO_FORMAT, demoDate, isoDateConstraint, loadDateDemo } from "./lab/date-demo";
 export type { DateDemo, DateDemoJSON, DemoDateResult } from "./lab/date-demo";
 export { UNIT_COLORSCALE } from "./plot/heatmap";
+export { G2P_DEMO_FORMAT, demoG2P, loadG2PDemo } from "./lab/g2p-demo";
+export type { DemoG2PResult, G2PDemoJSON } from "./lab/g2p-demo";

@@ -152,6 +152,7 @@ export { quatrainConstraint, quatrainTokenIds, endRhyme, quatrainPosition, quatr
 export { quatrainCorpus, QUATRAIN_LM, buildQuatrainLM, trainQuatrainLM, writeQuatrains } from "./poems";
 export { poemDemoOf, loadPoemDemo, demoQuatrain, POEM_DEMO_FORMAT } from "./poems";
 export { dateDemoOf, loadDateDemo, demoDate, isoDateConstraint, DATE_DEMO_FORMAT } from "./lab";
+export { g2pDemoOf, loadG2PDemo, demoG2P, G2P_DEMO_FORMAT } from "./lab";
 export { constraintLadder, CONSTRAINT_LADDER, ladderTableRow, measureQuatrains, freeQuatrains, poemPerplexity, poemTokens } from "./poems";
 export { poemMetrics } from "./data";
 export { poemView, poemGallery } from "./plot";

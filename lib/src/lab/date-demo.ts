@@ -68,6 +68,14 @@ export function loadDateDemo(json: DateDemoJSON): DateDemo {
   if (!json || json.format !== DATE_DEMO_FORMAT || json.version !== 1) {
     throw new Error(`loadDateDemo: this is not an ${DATE_DEMO_FORMAT} (version 1); export it with dateDemoOf.`);
   }
+  return restoreAttentionModel(json);
+}
+
+/**
+ * The GRU attention model of a demo's JSON (its sizes, vocabularies and weights), as {@link loadDateDemo} and the
+ * G2P demo rebuild it; the caller disposes `model`.
+ */
+export function restoreAttentionModel(json: Pick<DateDemoJSON, "sizes" | "srcVocab" | "tgtVocab" | "weights">): DateDemo {
   const srcVocab = Vocab.fromJSON(json.srcVocab);
   const tgtVocab = Vocab.fromJSON(json.tgtVocab);
   const model = buildAttentionSeq2Seq("gru", "fused", json.sizes);

@@ -13,3 +13,4 @@ export * from "./long-range";
 export * from "./lm-agreement";
 export * from "./bit-hold";
 export * from "./date-demo";
+export * from "./g2p-demo";
