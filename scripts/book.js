@@ -91,6 +91,7 @@ function indexHtml(manifest, mode) {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>rnnlab · recurrent neural networks, hands on, in TypeScript</title>
 <link rel="stylesheet" href="assets/book.css">
