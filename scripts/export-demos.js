@@ -129,6 +129,7 @@ async function exportDemos(outDir, log = () => {}, options = {}) {
   // The heatmaps use the book's shared plotly.js (copied here when the demos are exported on their own).
   const plotly = path.join(outDir, "assets", "plotly.js");
   if (!fs.existsSync(plotly)) fs.copyFileSync(require.resolve("plotly.js-dist"), plotly);
+  for (const f of ["demo.css", "demo.js"]) fs.copyFileSync(path.join(__dirname, "demos", f), path.join(outDir, "assets", f));
   const done = [];
   for (const demo of demos) {
     const t0 = Date.now();

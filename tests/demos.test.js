@@ -39,7 +39,9 @@ async function openDemo(context, book, file) {
     return route.abort();
   });
   await page.goto(pathToFileURL(path.join(book, file)).href);
-  await page.waitForFunction(() => document.getElementById("status").textContent !== "Loading the model…", null, { timeout: 60_000 });
+  await page.waitForFunction(() => !["Loading the model…"].includes(document.getElementById("status").textContent), null, {
+    timeout: 60_000,
+  });
   return { page, errors, outside };
 }
 
@@ -50,7 +52,9 @@ async function checkDinoNames(context, book, check) {
   await page.fill("#prefix", "Tyr");
   await page.fill("#count", "12");
   await page.click("#go");
-  await page.waitForSelector("#names li");
+  await page.waitForFunction(() => /^\d+ names in \d+ ms\.$/.test(document.getElementById("status").textContent), null, {
+    timeout: 30_000,
+  });
   const rows = await page.$$eval("#names li", (items) => items.map((li) => ({ text: li.textContent, label: li.title })));
   const marks = { new: "", "in training set": " ·", "held-out real name": " ★" };
   const bad = rows.filter((r) => {
@@ -64,6 +68,7 @@ async function checkDinoNames(context, book, check) {
   );
   await page.fill("#prefix", "tyr9");
   await page.click("#go");
+  await page.waitForFunction(() => document.getElementById("status").className === "error", null, { timeout: 10_000 });
   const message = await page.textContent("#status");
   check("dino-names: a letter the model does not know gets a message naming it", /does not know \(9\)/.test(message), message);
   check("dino-names: no console error or uncaught exception", errors.length === 0, errors.join("; "));
@@ -71,6 +76,7 @@ async function checkDinoNames(context, book, check) {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.fill("#prefix", "tyr");
   await page.click("#go");
+  await page.waitForFunction(() => /^\d+ names in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
   await page.screenshot({ path: path.join(SHOTS, "demo-dino-names.png"), fullPage: true });
   await page.close();
 }
@@ -88,7 +94,9 @@ async function checkTangQuatrains(context, book, check) {
     await page.check(`input[name="form"][value="${form}"]`);
     await page.setChecked("#tones", tones);
     await page.click("#go");
-    await page.waitForFunction(() => /^Written in/.test(document.getElementById("status").textContent), null, { timeout: 60_000 });
+    await page.waitForFunction(() => /^Written.* in \d+ ms\.$/.test(document.getElementById("status").textContent), null, {
+      timeout: 60_000,
+    });
     const lines = await page.$$eval("#poem div", (divs) => divs.map((d) => d.textContent));
     const poem = lines.join("");
     const result = checkQuatrain(poem, { form });
@@ -118,7 +126,9 @@ async function checkTangQuatrains(context, book, check) {
   await page.fill("#heads", "春夏秋冬");
   await page.check('input[name="form"][value="5"]');
   await page.click("#go");
-  await page.waitForFunction(() => /^Written in/.test(document.getElementById("status").textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /^Written.* in \d+ ms\.$/.test(document.getElementById("status").textContent), null, {
+    timeout: 60_000,
+  });
   await page.screenshot({ path: path.join(SHOTS, "demo-tang-quatrains.png"), fullPage: true });
   await page.close();
 }
@@ -137,7 +147,9 @@ async function checkIsoDates(context, book, check) {
   for (const input of ["Saturday 9 May 2018", "7.2.2019", "the 28th of january, 2025"]) {
     await page.fill("#date", input);
     await page.click("#go");
-    await page.waitForFunction(() => /^Translated in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /^Translated in \d+ ms\.$/.test(document.getElementById("status").textContent), null, {
+      timeout: 30_000,
+    });
     const output = await page.textContent("#output");
     const drawn = await page.evaluate(() => {
       const el = document.getElementById("heatmap");
@@ -156,13 +168,16 @@ async function checkIsoDates(context, book, check) {
   }
   await page.fill("#date", "9 mäy 2018");
   await page.click("#go");
+  await page.waitForFunction(() => document.getElementById("status").className === "error", null, { timeout: 10_000 });
   const message = await page.textContent("#status");
   check("iso-dates: a character the model never saw gets a message naming it", /never saw "ä"/.test(message), message);
   check("iso-dates: no console error or uncaught exception", errors.length === 0, errors.join("; "));
   check("iso-dates: no request outside the book folder", outside.length === 0, outside.join(", "));
   await page.fill("#date", "saturday 9 may 2018");
   await page.click("#go");
-  await page.waitForFunction(() => /^Translated in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  await page.waitForFunction(() => /^Translated in \d+ ms\.$/.test(document.getElementById("status").textContent), null, {
+    timeout: 30_000,
+  });
   await page.screenshot({ path: path.join(SHOTS, "demo-iso-dates.png"), fullPage: true });
   await page.close();
 }
@@ -174,7 +189,7 @@ async function checkSpellingToSound(context, book, check) {
   for (const word of ["knight", "Xylophone"]) {
     await page.fill("#word", word);
     await page.click("#go");
-    await page.waitForFunction(() => /^Read in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /^Read in \d+ ms\.$/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
     const phonemes = (await page.textContent("#output")).split(" ").filter(Boolean);
     const drawn = await page.evaluate(() => {
       const el = document.getElementById("heatmap");
@@ -196,13 +211,14 @@ async function checkSpellingToSound(context, book, check) {
   }
   await page.fill("#word", "kn1ght");
   await page.click("#go");
+  await page.waitForFunction(() => document.getElementById("status").className === "error", null, { timeout: 10_000 });
   const message = await page.textContent("#status");
   check("spelling-to-sound: a character that is not a letter gets a message naming it", /"1" is not one/.test(message), message);
   check("spelling-to-sound: no console error or uncaught exception", errors.length === 0, errors.join("; "));
   check("spelling-to-sound: no request outside the book folder", outside.length === 0, outside.join(", "));
   await page.fill("#word", "knight");
   await page.click("#go");
-  await page.waitForFunction(() => /^Read in/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
+  await page.waitForFunction(() => /^Read in \d+ ms\.$/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
   await page.screenshot({ path: path.join(SHOTS, "demo-spelling-to-sound.png"), fullPage: true });
   await page.close();
 }

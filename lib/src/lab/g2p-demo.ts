@@ -20,6 +20,7 @@ import { attentionMap } from "../rnn/attention-decoder";
 import type { EncoderDecoder } from "../rnn/seq2seq";
 import { restoreAttentionModel } from "./date-demo";
 import type { DateDemo, DateDemoJSON } from "./date-demo";
+import { g2pSizes } from "./g2p";
 import type { G2PRecipe } from "./g2p";
 
 /** The format of {@link G2PDemoJSON}. */
@@ -28,30 +29,18 @@ export const G2P_DEMO_FORMAT = "rnnlab-g2p-demo";
 /** A trained G2P model as JSON: the same fields as a date demo's, under its own format. */
 export type G2PDemoJSON = Omit<DateDemoJSON, "format"> & { readonly format: typeof G2P_DEMO_FORMAT };
 
-/** Packs a G2P model built by `g2pModel(data, recipe)` (the sizes are read from the recipe as `g2pModel` reads them). */
+/** Packs a G2P model built by `g2pModel(data, recipe)` (with its sizes, `g2pSizes(data, recipe)`). */
 export function g2pDemoOf(
   model: EncoderDecoder<AttentionDecoder>,
   data: { readonly srcVocab: Vocab; readonly tgtVocab: Vocab },
   recipe: G2PRecipe,
 ): G2PDemoJSON {
-  const { srcVocab, tgtVocab } = data;
   return {
     format: G2P_DEMO_FORMAT,
     version: 1,
-    sizes: {
-      srcVocabSize: srcVocab.size,
-      tgtVocabSize: tgtVocab.size,
-      bosId: tgtVocab.bosId as number,
-      embedSize: recipe.embedSize,
-      numHiddens: recipe.numHiddens,
-      encoderHiddens: recipe.encoderHiddens,
-      bidirectional: true,
-      score: recipe.score,
-      variant: recipe.variant,
-      seed: recipe.seed,
-    },
-    srcVocab: srcVocab.toJSON(),
-    tgtVocab: tgtVocab.toJSON(),
+    sizes: g2pSizes(data, recipe),
+    srcVocab: data.srcVocab.toJSON(),
+    tgtVocab: data.tgtVocab.toJSON(),
     weights: exportWeights(model.trainableVariables()),
   };
 }

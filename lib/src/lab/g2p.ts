@@ -23,7 +23,7 @@ import { g2pErrorRates, g2pSource } from "../data/g2p";
 import type { G2pErrorRatesResult, G2pSource } from "../data/g2p";
 import type { AttentionScore } from "../rnn/attention";
 import { buildAttentionSeq2Seq } from "../rnn/attention-decoder";
-import type { AttentionDecoder, AttentionVariant } from "../rnn/attention-decoder";
+import type { AttentionDecoder, AttentionSeq2SeqSizes, AttentionVariant } from "../rnn/attention-decoder";
 import type { EncoderDecoder } from "../rnn/seq2seq";
 import { beamSearch } from "../decode/beam-search";
 import { seq2seqStepper, translate } from "../decode/seq2seq-stepper";
@@ -89,10 +89,15 @@ export function g2pData(batchSize = 128): G2pSource {
 }
 
 /** An untrained model of `recipe` for `data`: a bidirectional GRU encoder, an attention GRU decoder, fused kernels. */
-export function g2pModel(data: G2pSource, recipe: G2PRecipe): EncoderDecoder<AttentionDecoder> {
+export function g2pModel(data: Pick<G2pSource, "srcVocab" | "tgtVocab">, recipe: G2PRecipe): EncoderDecoder<AttentionDecoder> {
+  return buildAttentionSeq2Seq("gru", "fused", g2pSizes(data, recipe));
+}
+
+/** The sizes {@link g2pModel} builds with: the vocabularies' and the recipe's. */
+export function g2pSizes(data: Pick<G2pSource, "srcVocab" | "tgtVocab">, recipe: G2PRecipe): AttentionSeq2SeqSizes {
   const bosId = data.tgtVocab.bosId;
   if (bosId === undefined) throw new Error("g2pModel: the target vocabulary has no <bos>; make the data with g2pData().");
-  return buildAttentionSeq2Seq("gru", "fused", {
+  return {
     srcVocabSize: data.srcVocab.size,
     tgtVocabSize: data.tgtVocab.size,
     bosId,
@@ -103,7 +108,7 @@ export function g2pModel(data: G2pSource, recipe: G2PRecipe): EncoderDecoder<Att
     score: recipe.score,
     variant: recipe.variant,
     seed: recipe.seed,
-  });
+  };
 }
 
 /** The cache settings of a recipe on some data (the data enters by a fingerprint of its training words). */
