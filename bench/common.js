@@ -84,4 +84,52 @@ function printTable(header, rows) {
 
 const loadAverage = () => os.loadavg()[0];
 
-module.exports = { WARMUP, median, timeSteps, argValue, runColumn, torchAvailable, torchBest, fmt, ratio, printTable, loadAverage };
+/**
+ * The fused character-level training step both bench/fast.js and bench/profile.js time: token ids (vocabulary `V`) →
+ * fused `cell` of `H` units → fused output layer + softmax cross-entropy → FusedAdam, on fixed ids `[T+1, B]`.
+ * `step()` returns the loss (the caller disposes it); `dispose()` frees the variables and ids.
+ */
+function fusedCharStep(tf, fast, cell, { H, B, T }, V) {
+  const G = { rnn: 1, gru: 3, lstm: 4 }[cell];
+  const ids = new Int32Array((T + 1) * B).map((_, i) => (i * 7919 + 13) % V);
+  const opt = new fast.FusedAdam({ lr: 1e-3 });
+  const vars = tf.tidy(() => [
+    tf.variable(tf.randomNormal([V, G * H], 0, 0.1)),
+    tf.variable(tf.randomNormal([H, G * H], 0, 0.1)),
+    tf.variable(tf.zeros([G * H])),
+    tf.variable(tf.randomNormal([H, V], 0, 0.1)),
+    tf.variable(tf.zeros([V])),
+  ]);
+  const [W, U, b, Wout, bout] = vars;
+  const X = tf.tensor2d(ids.subarray(0, T * B), [T, B], "int32"); // time-major token ids
+  const targets = ids.slice(B); // next tokens, time-major like y
+  const step = () =>
+    opt.minimize(
+      () => {
+        const { y } = fast.fusedRecurrent(cell, { ids: X, numInputs: V }, { W, U, b });
+        return fast.fusedSoftmaxCrossEntropy(y.reshape([T * B, H]), Wout, bout, targets);
+      },
+      true,
+      vars,
+    );
+  const dispose = () => {
+    opt.dispose();
+    tf.dispose([...vars, X]);
+  };
+  return { step, dispose };
+}
+
+module.exports = {
+  WARMUP,
+  median,
+  timeSteps,
+  argValue,
+  runColumn,
+  torchAvailable,
+  torchBest,
+  fmt,
+  ratio,
+  printTable,
+  loadAverage,
+  fusedCharStep,
+};

@@ -13,7 +13,18 @@
 //   node bench/fast.js --steps 40 # more measured steps (default 20)
 "use strict";
 const path = require("path");
-const { timeSteps, argValue, runColumn, torchAvailable, torchBest, fmt, ratio, printTable, loadAverage } = require("./common");
+const {
+  timeSteps,
+  argValue,
+  runColumn,
+  torchAvailable,
+  torchBest,
+  fmt,
+  ratio,
+  printTable,
+  loadAverage,
+  fusedCharStep,
+} = require("./common");
 
 const VOCAB = 27;
 const SIZES = [
@@ -33,32 +44,13 @@ async function worker(mode, steps, only) {
   for (const { H, B, T } of SIZES) {
     for (const cell of CELLS) {
       if (only && only !== `${cell}:${H}:${B}:${T}`) continue;
-      const ids = new Int32Array((T + 1) * B).map((_, i) => (i * 7919 + 13) % VOCAB);
-      const opt = mode === "c" ? new fast.FusedAdam({ lr: 1e-3 }) : tf.train.adam(1e-3);
       let step;
       let dispose;
       if (mode === "c") {
-        const G = { rnn: 1, gru: 3, lstm: 4 }[cell];
-        const [W, U, b, Wout, bout] = tf.tidy(() => [
-          tf.variable(tf.randomNormal([VOCAB, G * H], 0, 0.1)),
-          tf.variable(tf.randomNormal([H, G * H], 0, 0.1)),
-          tf.variable(tf.zeros([G * H])),
-          tf.variable(tf.randomNormal([H, VOCAB], 0, 0.1)),
-          tf.variable(tf.zeros([VOCAB])),
-        ]);
-        const X = tf.tensor2d(ids.subarray(0, T * B), [T, B], "int32"); // time-major token ids
-        const targets = ids.slice(B); // next tokens, time-major like y
-        step = () =>
-          opt.minimize(
-            () => {
-              const { y } = fast.fusedRecurrent(cell, { ids: X, numInputs: VOCAB }, { W, U, b });
-              return fast.fusedSoftmaxCrossEntropy(y.reshape([T * B, H]), Wout, bout, targets);
-            },
-            true,
-            [W, U, b, Wout, bout],
-          );
-        dispose = () => tf.dispose([W, U, b, Wout, bout, X]);
+        ({ step, dispose } = fusedCharStep(tf, fast, cell, { H, B, T }, VOCAB));
       } else {
+        const ids = new Int32Array((T + 1) * B).map((_, i) => (i * 7919 + 13) % VOCAB);
+        const opt = tf.train.adam(1e-3);
         const args = { units: H, returnSequences: true, inputShape: [T, VOCAB] };
         const layer = cell === "rnn" ? tf.layers.simpleRNN(args) : tf.layers[cell]({ ...args, recurrentActivation: "sigmoid" });
         const model = tf.sequential({ layers: [layer, tf.layers.dense({ units: VOCAB })] });
@@ -66,6 +58,7 @@ async function worker(mode, steps, only) {
         const Y = tf.tidy(() => tf.oneHot(tf.tensor2d(ids.subarray(B), [B, T], "int32"), VOCAB));
         step = () => opt.minimize(() => tf.losses.softmaxCrossEntropy(Y, model.apply(X)), true);
         dispose = () => {
+          opt.dispose();
           tf.dispose([X, Y]);
           model.dispose();
         };
@@ -75,7 +68,6 @@ async function worker(mode, steps, only) {
         loss.dataSync();
         loss.dispose();
       }, steps);
-      opt.dispose();
       dispose();
       console.log(JSON.stringify({ mode, cell, H, B, T, ms, warmup, per_s: (B * T) / (ms / 1000), tensors: tf.memory().numTensors }));
     }

@@ -8,7 +8,7 @@
 const fs = require("fs");
 const inspector = require("inspector");
 const path = require("path");
-const { median } = require("./common");
+const { median, fusedCharStep } = require("./common");
 
 const VOCAB = 27;
 
@@ -92,27 +92,9 @@ async function main() {
     `fused${variant === "relaxed-simd" ? "-relaxed" : ""}${threaded ? "-shared" : ""}.wasm`,
   );
   const kernelNames = wasmExportNames(file);
-  const G = { rnn: 1, gru: 3, lstm: 4 }[cell];
-  const ids = new Int32Array((T + 1) * B).map((_, i) => (i * 7919 + 13) % VOCAB);
-  const opt = new fast.FusedAdam({ lr: 1e-3 });
-  const [W, U, b, Wout, bout] = tf.tidy(() => [
-    tf.variable(tf.randomNormal([VOCAB, G * H], 0, 0.1)),
-    tf.variable(tf.randomNormal([H, G * H], 0, 0.1)),
-    tf.variable(tf.zeros([G * H])),
-    tf.variable(tf.randomNormal([H, VOCAB], 0, 0.1)),
-    tf.variable(tf.zeros([VOCAB])),
-  ]);
-  const X = tf.tensor2d(ids.subarray(0, T * B), [T, B], "int32");
-  const targets = ids.slice(B);
+  const fused = fusedCharStep(tf, fast, cell, { H, B, T }, VOCAB);
   const step = () => {
-    const loss = opt.minimize(
-      () => {
-        const { y } = fast.fusedRecurrent(cell, { ids: X, numInputs: VOCAB }, { W, U, b });
-        return fast.fusedSoftmaxCrossEntropy(y.reshape([T * B, H]), Wout, bout, targets);
-      },
-      true,
-      [W, U, b, Wout, bout],
-    );
+    const loss = fused.step();
     loss.dataSync();
     loss.dispose();
   };
@@ -131,7 +113,7 @@ async function main() {
   }
   const { profile } = await post("Profiler.stop");
   session.disconnect();
-  tf.dispose([W, U, b, Wout, bout, X]);
+  fused.dispose();
 
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();

@@ -133,6 +133,18 @@ async function checkTangQuatrains(context, book, check) {
   await page.close();
 }
 
+/** The attention heatmap of a demo page: its drawn SVGs and the shape of its values. */
+function heatmapShape(page) {
+  return page.evaluate(() => {
+    const el = document.getElementById("heatmap");
+    return {
+      svg: el.querySelectorAll(".main-svg").length,
+      rows: el.data ? el.data[0].z.length : 0,
+      cols: el.data ? el.data[0].z[0].length : 0,
+    };
+  });
+}
+
 /** Translates dates written several ways; each output must be a real ISO date, with its attention heatmap drawn. */
 async function checkIsoDates(context, book, check) {
   const { page, errors, outside } = await openDemo(context, book, path.join("demos", "iso-dates.html"));
@@ -151,14 +163,7 @@ async function checkIsoDates(context, book, check) {
       timeout: 30_000,
     });
     const output = await page.textContent("#output");
-    const drawn = await page.evaluate(() => {
-      const el = document.getElementById("heatmap");
-      return {
-        svg: el.querySelectorAll(".main-svg").length,
-        rows: el.data ? el.data[0].z.length : 0,
-        cols: el.data ? el.data[0].z[0].length : 0,
-      };
-    });
+    const drawn = await heatmapShape(page);
     check(`iso-dates: "${input}" → a real ISO date`, isRealDate(output), output);
     check(
       `iso-dates: "${input}": the heatmap is drawn, one row per output character and <eos>, one column per input character`,
@@ -191,14 +196,7 @@ async function checkSpellingToSound(context, book, check) {
     await page.click("#go");
     await page.waitForFunction(() => /^Read in \d+ ms\.$/.test(document.getElementById("status").textContent), null, { timeout: 30_000 });
     const phonemes = (await page.textContent("#output")).split(" ").filter(Boolean);
-    const drawn = await page.evaluate(() => {
-      const el = document.getElementById("heatmap");
-      return {
-        svg: el.querySelectorAll(".main-svg").length,
-        rows: el.data ? el.data[0].z.length : 0,
-        cols: el.data ? el.data[0].z[0].length : 0,
-      };
-    });
+    const drawn = await heatmapShape(page);
     check(
       `spelling-to-sound: "${word}" → ARPAbet phonemes (1–2 capital letters each), the heatmap phonemes + <eos> × letters`,
       phonemes.length > 0 &&
